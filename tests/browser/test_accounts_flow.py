@@ -1,0 +1,76 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, screenshot
+from users.models import AuditEvent, User
+from users.tests.factories import CompanyFactory, SuperuserFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_company_signs_up_adds_a_worker_who_logs_in(page):
+    page.goto("/")
+    page.get_by_role("link", name="Sign up your company").click()
+    page.get_by_label("Company name").fill("Bloom Florists")
+    page.get_by_label("First name").fill("Ada")
+    page.get_by_label("Last name").fill("Bloom")
+    page.get_by_label("Work email").fill("ada@bloom.example")
+    page.get_by_label("Password").fill("123")
+    page.get_by_role("button", name="Create company").click()
+    expect(page.locator('[data-field-error="password"]')).to_contain_text("too short")
+    screenshot(page, "signup-error")
+
+    page.get_by_label("Password").fill("tulips-in-April-42")
+    page.get_by_role("button", name="Create company").click()
+    expect(page.get_by_test_id("current-company")).to_have_text("Bloom Florists")
+    expect(page.get_by_text("You are the only member so far")).to_be_visible()
+    screenshot(page, "dashboard-new-company")
+
+    page.get_by_role("link", name="Manage team").click()
+    page.get_by_role("link", name="Add a teammate").first.click()
+    page.get_by_label("Email").fill("dana@bloom.example")
+    page.get_by_label("First name").fill("Dana")
+    page.get_by_label("Last name").fill("Worker")
+    page.get_by_label("Temporary password").fill("watering-Cans-9")
+    page.get_by_label(re.compile("Ticket submitter")).uncheck()
+    page.get_by_label(re.compile("Task worker")).check()
+    screenshot(page, "team-add")
+    page.get_by_role("button", name="Add teammate").click()
+    expect(page.get_by_text("Dana Worker was added")).to_be_visible()
+    expect(page.get_by_role("cell", name="dana@bloom.example")).to_be_visible()
+    screenshot(page, "team-list")
+
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, "dana@bloom.example", "watering-Cans-9")
+    expect(page.get_by_role("heading", name="Hello, Dana")).to_be_visible()
+    expect(page.get_by_test_id("current-company")).to_have_text("Bloom Florists")
+    expect(page.get_by_text("Task worker")).to_be_visible()
+    expect(page.get_by_role("link", name="Team")).to_have_count(0)
+    screenshot(page, "dashboard-worker")
+    assert User.objects.get(email="dana@bloom.example").groups.get().name == "task_worker"
+    assert page.console_errors == []
+
+
+def test_superuser_impersonates_a_company_and_stops(page):
+    company = CompanyFactory(name="Bloom Florists")
+    UserFactory(company=company, email="ada@bloom.example")
+    staff = SuperuserFactory(email="staff@ticketflower.test")
+
+    log_in(page, staff.email, "a-Strong-test-passw0rd")
+    expect(page.get_by_role("heading", name="Act inside a company")).to_be_visible()
+    screenshot(page, "impersonate-pick")
+    page.get_by_role("button", name="Act as Bloom Florists").click()
+    expect(page.get_by_test_id("current-company")).to_have_text("Bloom Florists")
+    expect(page.get_by_role("status")).to_contain_text("acting inside Bloom Florists")
+    page.get_by_role("link", name="Team", exact=True).click()
+    expect(page.get_by_role("cell", name="ada@bloom.example")).to_be_visible()
+    screenshot(page, "impersonating-team")
+
+    page.get_by_role("button", name="Stop impersonating").click()
+    expect(page.get_by_test_id("current-company")).to_have_text("No company selected")
+    expect(page.get_by_role("button", name="Stop impersonating")).to_have_count(0)
+    actions = set(AuditEvent.objects.filter(company=company, actor=staff).values_list("action", flat=True))
+    assert actions == {"impersonation_started", "impersonation_stopped"}
+    assert page.console_errors == []

@@ -1,0 +1,34 @@
+"""Account reads: team lists, role lists, company choices for staff."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from users.models import Company, CompanyRole, User
+
+
+def team_members(*, company: Company, search: str = "", status: str = "active") -> QuerySet[User]:
+    members = User.objects.for_company(company).prefetch_related("groups", "company_roles")
+    if status == "active":
+        members = members.filter(is_active=True)
+    elif status == "inactive":
+        members = members.filter(is_active=False)
+    if search:
+        members = members.filter(
+            Q(email__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+        )
+    return members.order_by("first_name", "last_name", "email")
+
+
+def company_roles_with_member_counts(*, company: Company, search: str = "") -> QuerySet[CompanyRole]:
+    roles = CompanyRole.objects.for_company(company).annotate(member_count=Count("users", distinct=True))
+    if search:
+        roles = roles.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    return roles.order_by("name")
+
+
+def companies_for_staff(*, search: str = "") -> QuerySet[Company]:
+    companies = Company.objects.annotate(user_count=Count("users"))
+    if search:
+        companies = companies.filter(name__icontains=search)
+    return companies.order_by("name")
