@@ -1,0 +1,204 @@
+"""Definitions a company makes before any ticket runs.
+
+A workflow is a family of versions sharing one `key`. Published versions are
+immutable: editing one creates the next draft version, so running tickets keep
+the version they started on and new tickets use the newest published one.
+Ticket definitions name their workflow by key and follow its published version.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, transition
+
+from users.models import Company, CompanyRole
+from users.tenancy import CompanyQuerySet
+
+
+class DefinitionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    # A published version that a newer one replaced; instances may still run on it.
+    RETIRED = "retired", "Retired"
+
+
+class WorkflowDefinitionQuerySet(CompanyQuerySet):
+    def published(self) -> WorkflowDefinitionQuerySet:
+        return self.filter(status=DefinitionStatus.PUBLISHED)
+
+    def latest_versions(self) -> WorkflowDefinitionQuerySet:
+        """One row per key: the newest version (draft or not)."""
+        newest = (
+            WorkflowDefinition.objects.filter(company=models.OuterRef("company"), key=models.OuterRef("key"))
+            .order_by("-version")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=models.Subquery(newest))
+
+
+class WorkflowDefinition(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="workflow_definitions")
+    key = models.SlugField(max_length=80, help_text="Stable name shared by every version; bundles use it.")
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    # [{"label": ..., "description": ..., "uri": ...}] — links to outside documents.
+    ext_ref = models.JSONField(default=list, blank=True)
+    status = FSMField(default=DefinitionStatus.DRAFT, choices=DefinitionStatus.choices, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkflowDefinitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "key", "version"], name="wd_workflow_unique_version"),
+            models.UniqueConstraint(
+                fields=["company", "key"],
+                condition=Q(status="published"),
+                name="wd_workflow_one_published_version",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "key"], condition=Q(status="draft"), name="wd_workflow_one_draft_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "key", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == DefinitionStatus.DRAFT
+
+    @transition(field=status, source=DefinitionStatus.DRAFT, target=DefinitionStatus.PUBLISHED)
+    def publish(self) -> None:
+        from django.utils import timezone
+
+        self.published_at = timezone.now()
+
+    @transition(field=status, source=DefinitionStatus.PUBLISHED, target=DefinitionStatus.RETIRED)
+    def retire(self) -> None:
+        pass
+
+
+class TaskType(models.TextChoices):
+    FORM = "FORM", "Form (a person fills it in)"
+    SYNC_ACTION = "SYNC_ACTION", "HTTP action (answers at once)"
+    ASYNC_ACTION = "ASYNC_ACTION", "HTTP action (calls back later)"
+
+
+class TaskDefinition(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="task_definitions")
+    workflow = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="tasks")
+    key = models.SlugField(max_length=80)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    ext_ref = models.JSONField(default=list, blank=True)
+    task_type = models.CharField(max_length=20, choices=TaskType.choices, default=TaskType.FORM)
+    # JSON Schema of the data the task receives and of the form (or action reply) it produces.
+    input_schema = models.JSONField(default=dict, blank=True)
+    output_schema = models.JSONField(default=dict, blank=True)
+    # JsonLogic over {"ticket": ..., "tasks": {...}} giving the task's input / mapping an action reply.
+    input_transform = models.JSONField(null=True, blank=True)
+    output_transform = models.JSONField(null=True, blank=True)
+    action_url = models.URLField(max_length=500, blank=True)
+    timeout_seconds = models.PositiveIntegerField(null=True, blank=True)
+    assignee_role = models.ForeignKey(
+        CompanyRole, on_delete=models.PROTECT, null=True, blank=True, related_name="assignable_tasks"
+    )
+    remind_after = models.DurationField(null=True, blank=True)
+    escalate_after = models.DurationField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Display order in the editor.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["workflow", "key"], name="wd_task_unique_key_per_workflow")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_action(self) -> bool:
+        return self.task_type in (TaskType.SYNC_ACTION, TaskType.ASYNC_ACTION)
+
+
+class WorkflowTransition(models.Model):
+    """An arrow: `from_task` null marks the start, `to_task` null ends the workflow."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="workflow_transitions")
+    workflow = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="transitions")
+    from_task = models.ForeignKey(
+        TaskDefinition, on_delete=models.CASCADE, null=True, blank=True, related_name="outgoing"
+    )
+    to_task = models.ForeignKey(
+        TaskDefinition, on_delete=models.CASCADE, null=True, blank=True, related_name="incoming"
+    )
+    # JsonLogic; null means "always".
+    condition = models.JSONField(null=True, blank=True)
+    priority = models.IntegerField(default=0, help_text="Lower runs first; the first matching transition wins.")
+    label = models.CharField(max_length=100, blank=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "id"]
+        indexes = [models.Index(fields=["workflow", "from_task", "priority"])]
+
+    def __str__(self) -> str:
+        source = self.from_task.key if self.from_task else "start"
+        target = self.to_task.key if self.to_task else "end"
+        return f"{source} → {target}"
+
+
+class TicketDefinition(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="ticket_definitions")
+    key = models.SlugField(max_length=80)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    ext_ref = models.JSONField(default=list, blank=True)
+    # JSON Schema of what a submitter fills in.
+    fields_schema = models.JSONField(default=dict, blank=True)
+    # The workflow family (by key); tickets start its newest published version.
+    workflow_key = models.SlugField(max_length=80)
+    allowed_roles = models.ManyToManyField(
+        CompanyRole, blank=True, related_name="ticket_definitions", help_text="Empty: everyone may submit."
+    )
+    status = FSMField(default=DefinitionStatus.DRAFT, choices=DefinitionStatus.choices, db_index=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every saved change.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["company", "key"], name="wd_ticket_unique_key")]
+        indexes = [models.Index(fields=["company", "workflow_key"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @transition(
+        field=status, source=[DefinitionStatus.DRAFT, DefinitionStatus.RETIRED], target=DefinitionStatus.PUBLISHED
+    )
+    def publish(self) -> None:
+        pass
+
+    @transition(field=status, source=DefinitionStatus.PUBLISHED, target=DefinitionStatus.RETIRED)
+    def retire(self) -> None:
+        pass
