@@ -1,0 +1,3 @@
+"""Ticket-type pages, bundle import and whole-company export."""
+
+urlpatterns: list = []

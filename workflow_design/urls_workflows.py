@@ -1,0 +1,3 @@
+"""Workflow design pages: list, detail and diagram, editor, versions, export."""
+
+urlpatterns: list = []
