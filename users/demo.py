@@ -46,10 +46,11 @@ class SeededUser:
 
 
 @transaction.atomic
-def demo_company_seed() -> tuple[Company, list[SeededUser]]:
+def demo_company_seed(*, reset_passwords: bool = False) -> tuple[Company, list[SeededUser]]:
     """Create the demo company and its users if missing. Idempotent.
 
-    Passwords are random and returned only for users created by this call.
+    Passwords are random and returned only for users created (or, with
+    reset_passwords, given a new password) by this call.
     """
     company, _ = Company.objects.get_or_create(name=DEMO_COMPANY_NAME)
     roles = {}
@@ -68,11 +69,22 @@ def demo_company_seed() -> tuple[Company, list[SeededUser]]:
             )
             user.groups.set(system_role_groups(system_roles))
             user.company_roles.set([roles[name] for name in company_roles])
+        elif reset_passwords:
+            password = _new_password(user)
         seeded.append(SeededUser(email=email, roles=", ".join(system_roles), password=password))
     staff = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
     password = None
     if staff is None:
         password = secrets.token_urlsafe(9)
         User.objects.create_superuser(email=DEMO_STAFF_EMAIL, password=password, first_name="Staff", last_name="Member")
+    elif reset_passwords:
+        password = _new_password(staff)
     seeded.append(SeededUser(email=DEMO_STAFF_EMAIL, roles="superuser (TicketFlower staff)", password=password))
     return company, seeded
+
+
+def _new_password(user: User) -> str:
+    password = secrets.token_urlsafe(9)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return password
