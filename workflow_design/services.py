@@ -397,3 +397,107 @@ def ticket_definition_retire(*, ticket_definition: TicketDefinition) -> TicketDe
     ticket_definition.retire()
     ticket_definition.save(update_fields=["status", "updated_at"])
     return ticket_definition
+
+
+# --- Whole definitions (bundle import) ----------------------------------------------------
+
+
+@transaction.atomic
+def workflow_import_version(
+    *,
+    company: Company,
+    user: User | None,
+    key: str,
+    title: str,
+    tasks: list[dict[str, Any]],
+    transitions: list[dict[str, Any]],
+    description: str = "",
+    ext_ref: list | None = None,
+) -> WorkflowDefinition:
+    """Build a complete new version of workflow family `key` and publish it.
+
+    `tasks` hold TaskDefinition field values (with `key`; `assignee_role` a
+    CompanyRole of `company`), in display order; `transitions` hold `from_key` /
+    `to_key` (task keys or None), `condition`, `priority`, `label`. A pending
+    draft of the family is discarded, the new version is max + 1, and publishing
+    validates it (InvalidDefinition rolls everything back) and retires the
+    previously published version. Atomic.
+    """
+    family = WorkflowDefinition.objects.for_company(company).select_for_update().filter(key=key)
+    family.filter(status=DefinitionStatus.DRAFT).delete()
+    next_version = (family.aggregate(top=Max("version"))["top"] or 0) + 1
+    workflow = WorkflowDefinition.objects.create(
+        company=company,
+        key=key,
+        version=next_version,
+        title=title.strip(),
+        description=description.strip(),
+        ext_ref=ext_ref or [],
+        created_by=user,
+    )
+    by_key: dict[str, TaskDefinition] = {}
+    for position, values in enumerate(tasks, start=1):
+        values = dict(values)
+        _assert_role_of(company, values.get("assignee_role"))
+        task = TaskDefinition.objects.create(company=company, workflow=workflow, position=position, **values)
+        by_key[task.key] = task
+    WorkflowTransition.objects.bulk_create(
+        WorkflowTransition(
+            company=company,
+            workflow=workflow,
+            from_task=by_key[item["from_key"]] if item.get("from_key") is not None else None,
+            to_task=by_key[item["to_key"]] if item.get("to_key") is not None else None,
+            condition=item.get("condition"),
+            priority=item.get("priority", 0),
+            label=item.get("label", ""),
+        )
+        for item in transitions
+    )
+    return workflow_publish(workflow=workflow)
+
+
+@transaction.atomic
+def ticket_definition_upsert(
+    *,
+    company: Company,
+    user: User | None,
+    key: str,
+    title: str,
+    workflow_key: str,
+    description: str = "",
+    fields_schema: dict | None = None,
+    allowed_roles: Iterable[CompanyRole] = (),
+    ext_ref: list | None = None,
+) -> tuple[TicketDefinition, bool]:
+    """Create or update the ticket type `key` and publish it. Returns it and whether it was created.
+
+    An update bumps the version like any edit; publishing requires a valid
+    definition whose workflow has a published version (InvalidDefinition). Atomic.
+    """
+    existing = TicketDefinition.objects.for_company(company).select_for_update().filter(key=key).first()
+    if existing is None:
+        ticket_definition = ticket_definition_create(
+            company=company,
+            user=user,
+            title=title,
+            workflow_key=workflow_key,
+            key=key,
+            description=description,
+            fields_schema=fields_schema,
+            allowed_roles=allowed_roles,
+        )
+    else:
+        ticket_definition = ticket_definition_update(
+            ticket_definition=existing,
+            title=title,
+            workflow_key=workflow_key,
+            description=description,
+            fields_schema=fields_schema,
+            allowed_roles=allowed_roles,
+        )
+    if ticket_definition.ext_ref != (ext_ref or []):
+        ticket_definition.ext_ref = ext_ref or []
+        ticket_definition.save(update_fields=["ext_ref", "updated_at"])
+    if ticket_definition.status != DefinitionStatus.PUBLISHED:
+        ticket_definition_publish(ticket_definition=ticket_definition)
+    return ticket_definition, existing is None
