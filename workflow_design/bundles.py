@@ -126,7 +126,7 @@ def ticket_definition_to_doc(td: TicketDefinition) -> dict:
     return doc
 
 
-def _exported_version(company: Company, key: str) -> WorkflowDefinition | None:
+def exported_workflow_version(company: Company, key: str) -> WorkflowDefinition | None:
     """The published version of a workflow family, or its newest version if none is published."""
     family = WorkflowDefinition.objects.for_company(company).filter(key=key)
     return family.filter(status=DefinitionStatus.PUBLISHED).first() or family.order_by("-version").first()
@@ -145,7 +145,7 @@ def export_bundle(company: Company, *, workflow: WorkflowDefinition | None = Non
     ticket_definitions = TicketDefinition.objects.for_company(company).exclude(status=DefinitionStatus.RETIRED)
     if workflow is None:
         keys = sorted(set(WorkflowDefinition.objects.for_company(company).values_list("key", flat=True)))
-        workflows = [_exported_version(company, key) for key in keys]
+        workflows = [exported_workflow_version(company, key) for key in keys]
         roles = list(CompanyRole.objects.for_company(company))
     else:
         workflows = [workflow]

@@ -1,0 +1,120 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from users.models import CompanyRole
+from workflow_design.bundles import BUNDLE_FORMAT, REFERENCE_BUNDLES_DIR
+from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
+
+pytestmark = pytest.mark.django_db
+
+PROCUREMENT = REFERENCE_BUNDLES_DIR / "procurement.json"
+
+
+def test_import_bundle_prints_what_it_created(tenant, capsys):
+    call_command("import_bundle", str(PROCUREMENT), "--company", str(tenant.company.pk), "--user", tenant.owner.email)
+
+    out = capsys.readouterr().out
+    assert "Workflow procurement: published version 1" in out
+    assert "Ticket type created: purchase-request" in out
+    assert "Company role created: Purchasing" in out
+    workflow = WorkflowDefinition.objects.for_company(tenant.company).get(key="procurement")
+    assert (workflow.status, workflow.created_by) == (DefinitionStatus.PUBLISHED, tenant.owner)
+
+
+def test_import_bundle_finds_the_company_by_exact_name(tenant, capsys):
+    call_command("import_bundle", str(PROCUREMENT), "--company", tenant.company.name)
+    assert WorkflowDefinition.objects.for_company(tenant.company).filter(key="procurement").exists()
+
+
+def test_import_bundle_prints_every_problem_and_writes_nothing(tenant, tmp_path, capsys):
+    doc = json.loads(PROCUREMENT.read_text())
+    doc["workflows"][0]["tasks"][0]["timeout_seconds"] = "soon"
+    doc["ticket_definitions"][0]["workflow_key"] = "nowhere"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+
+    with pytest.raises(CommandError, match="has 2 problems; nothing was imported"):
+        call_command("import_bundle", str(path), "--company", str(tenant.company.pk))
+
+    err = capsys.readouterr().err
+    assert "workflows[0].tasks[0].timeout_seconds:" in err
+    assert "ticket_definitions[0].workflow_key:" in err
+    assert not WorkflowDefinition.objects.for_company(tenant.company).exists()
+    assert not CompanyRole.objects.for_company(tenant.company).exists()
+
+
+def test_import_bundle_reports_malformed_json_with_line_and_column(tenant, tmp_path, capsys):
+    path = tmp_path / "broken.json"
+    path.write_text('{\n  "format": "ticketflower/v1",\n  "workflows": [,]\n}')
+    with pytest.raises(CommandError):
+        call_command("import_bundle", str(path), "--company", str(tenant.company.pk))
+    assert "line 3, column 17" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("company", "user", "message"),
+    [
+        ("999999", None, "No company with id or name '999999'"),
+        ("Nobody Ltd", None, "No company with id or name 'Nobody Ltd'"),
+        (None, "nobody@example.test", "has no user with the email"),
+    ],
+)
+def test_import_bundle_refuses_unknown_company_or_user(tenant, company, user, message):
+    args = [str(PROCUREMENT), "--company", company or str(tenant.company.pk)]
+    if user:
+        args += ["--user", user]
+    with pytest.raises(CommandError, match=message):
+        call_command("import_bundle", *args)
+
+
+def test_import_bundle_refuses_a_user_of_another_company(tenant, other_tenant):
+    with pytest.raises(CommandError, match="has no user"):
+        call_command(
+            "import_bundle", str(PROCUREMENT), "--company", str(tenant.company.pk), "--user", other_tenant.owner.email
+        )
+
+
+def test_import_bundle_refuses_a_missing_file(tenant, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_bundle", str(tmp_path / "missing.json"), "--company", str(tenant.company.pk))
+
+
+def test_export_bundle_writes_the_company_bundle_to_stdout(tenant, capsys):
+    call_command("import_bundle", str(PROCUREMENT), "--company", str(tenant.company.pk))
+    capsys.readouterr()
+
+    call_command("export_bundle", "--company", str(tenant.company.pk))
+
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["format"] == BUNDLE_FORMAT
+    assert [workflow["key"] for workflow in doc["workflows"]] == ["procurement"]
+    assert [td["key"] for td in doc["ticket_definitions"]] == ["purchase-request"]
+
+
+def test_export_bundle_of_one_workflow_to_a_file_imports_into_another_company(tenant, other_tenant, tmp_path):
+    call_command("import_bundle", str(PROCUREMENT), "--company", str(tenant.company.pk))
+    call_command("import_bundle", str(REFERENCE_BUNDLES_DIR / "it-support.json"), "--company", str(tenant.company.pk))
+    output = tmp_path / "out.json"
+
+    call_command(
+        "export_bundle", "--company", tenant.company.name, "--workflow", "procurement", "--output", str(output)
+    )
+    call_command("import_bundle", str(output), "--company", str(other_tenant.company.pk))
+
+    assert list(WorkflowDefinition.objects.for_company(other_tenant.company).values_list("key", flat=True)) == [
+        "procurement"
+    ]
+    assert TicketDefinition.objects.for_company(other_tenant.company).get().key == "purchase-request"
+    assert sorted(CompanyRole.objects.for_company(other_tenant.company).values_list("name", flat=True)) == [
+        "Employees",
+        "Purchasing",
+        "Supervisors",
+    ]
+
+
+def test_export_bundle_refuses_an_unknown_workflow(tenant):
+    with pytest.raises(CommandError, match="no workflow with the key 'nope'"):
+        call_command("export_bundle", "--company", str(tenant.company.pk), "--workflow", "nope")
