@@ -119,7 +119,7 @@ def _check_shape(doc: Any, path: str, spec: Mapping[str, tuple[str, bool]], *, w
     whether `doc` is an object at all (callers stop when it is not).
     """
     if not isinstance(doc, dict):
-        return [Problem(path, f"{what} must be an object, not {_type_name(doc)}.")], False
+        return [Problem(path, f"{what[:1].upper()}{what[1:]} must be an object, not {_type_name(doc)}.")], False
     problems = []
     for key in doc:
         if key not in spec:
@@ -340,7 +340,8 @@ def _validate_field(name: Any, field: Any, path: str) -> list[Problem]:
         if not _VALUE_CHECKS[field_type](default):
             problems.append(
                 Problem(
-                    join(path, "default"), f"{label}: the default must be a {field_type}, not {_type_name(default)}."
+                    join(path, "default"),
+                    f"{label}: the default must be of type {field_type}, not {_type_name(default)}.",
                 )
             )
         elif isinstance(field.get("enum"), list) and default not in field["enum"]:
@@ -611,7 +612,7 @@ def task_output_fields(task: dict) -> list[str]:
 
 def validate_workflow_doc(doc: dict, *, path: str, company_role_names: set[str]) -> list[Problem]:
     """Shape, tasks, rules and graph of one workflow document."""
-    problems, is_object = _check_shape(doc, path, WORKFLOW_SPEC, what="A workflow")
+    problems, is_object = _check_shape(doc, path, WORKFLOW_SPEC, what="a workflow")
     if not is_object:
         return problems
     problems += _check_key(_typed(doc, "key", "string"), join(path, "key"), "Workflow")
@@ -646,7 +647,7 @@ def validate_workflow_doc(doc: dict, *, path: str, company_role_names: set[str])
 
 
 def _validate_task(task: Any, path: str, *, variables: set[str], roles: set[str]) -> list[Problem]:
-    problems, is_object = _check_shape(task, path, TASK_SPEC, what="A task")
+    problems, is_object = _check_shape(task, path, TASK_SPEC, what="a task")
     if not is_object:
         return problems
     key = _typed(task, "key", "string")
@@ -760,7 +761,7 @@ def _validate_durations(name: str, task: dict, path: str) -> list[Problem]:
 
 
 def _validate_transition(transition: Any, path: str, task_docs: dict[str, dict], variables: set[str]) -> list[Problem]:
-    problems, is_object = _check_shape(transition, path, TRANSITION_SPEC, what="A transition")
+    problems, is_object = _check_shape(transition, path, TRANSITION_SPEC, what="a transition")
     if not is_object:
         return problems
     for end in ("from", "to"):
@@ -864,7 +865,7 @@ def validate_ticket_definition_doc(
     With `workflow_docs` (key -> workflow document), the ticket fields its workflow
     reads (`ticket.<field>`) must exist in `fields_schema`.
     """
-    problems, is_object = _check_shape(doc, path, TICKET_DEFINITION_SPEC, what="A ticket definition")
+    problems, is_object = _check_shape(doc, path, TICKET_DEFINITION_SPEC, what="a ticket definition")
     if not is_object:
         return problems
     key = _typed(doc, "key", "string")
