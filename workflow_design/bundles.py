@@ -259,7 +259,7 @@ def _schema_problems(doc: dict) -> list[Problem]:
     validator = Draft202012Validator(bundle_schema())
     for error in validator.iter_errors(doc):
         path = _error_path(error)
-        name = repr(error.absolute_path[-1]) if error.absolute_path else "The bundle"
+        name = _name(list(error.absolute_path))
         kind, expected, value = error.validator, error.validator_value, error.instance
         if kind == "required":
             for key in expected:
@@ -296,6 +296,15 @@ def _schema_problems(doc: dict) -> list[Problem]:
         else:
             problems.append(Problem(path, f"{name}: {error.message}"))
     return problems
+
+
+def _name(parts: list) -> str:
+    """How a message names the value at a path: 'title', or entry 2 of 'tasks'."""
+    if not parts:
+        return "The bundle"
+    if isinstance(parts[-1], int):
+        return f"Entry {parts[-1]} of {parts[-2]!r}" if len(parts) > 1 else f"Entry {parts[-1]}"
+    return repr(parts[-1])
 
 
 def _json_type(value: Any) -> str:

@@ -1,0 +1,346 @@
+import copy
+import json
+
+import pytest
+
+from users.models import CompanyRole
+from users.tests.factories import CompanyFactory, CompanyRoleFactory
+from workflow_design.bundles import (
+    BUNDLE_FORMAT,
+    BundleInvalid,
+    bundle_schema,
+    export_bundle,
+    import_bundle,
+    parse_bundle,
+    reference_bundle_paths,
+    validate_bundle,
+    workflow_to_doc,
+)
+from workflow_design.models import (
+    DefinitionStatus,
+    TaskDefinition,
+    TicketDefinition,
+    WorkflowDefinition,
+    WorkflowTransition,
+)
+from workflow_design.services import task_create, workflow_draft_for_editing
+from workflow_design.validation import Problem
+
+pytestmark = pytest.mark.django_db
+
+DEFINITION_MODELS = (CompanyRole, WorkflowDefinition, TaskDefinition, WorkflowTransition, TicketDefinition)
+
+
+def reference(name: str) -> dict:
+    return json.loads(next(path for path in reference_bundle_paths() if path.stem == name).read_text())
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in DEFINITION_MODELS}
+
+
+def without_timestamp(doc: dict) -> dict:
+    return {key: value for key, value in doc.items() if key != "exported_at"}
+
+
+def problems_of(doc: dict, company) -> dict[str, str]:
+    return {problem.path: problem.message for problem in validate_bundle(doc, company=company)}
+
+
+# --- Reference bundles and round trips ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", reference_bundle_paths(), ids=lambda path: path.stem)
+def test_reference_bundles_are_valid(path, tenant):
+    doc = parse_bundle(path.read_bytes())
+    assert validate_bundle(doc, company=tenant.company) == []
+    assert doc["company_roles"], "each reference bundle declares the roles it uses"
+
+
+def test_there_is_a_bundle_per_reference_process():
+    assert [path.stem for path in reference_bundle_paths()] == [
+        "artwork-approval",
+        "customer-order",
+        "it-support",
+        "procurement",
+        "supplier-link",
+    ]
+
+
+def test_export_then_import_into_another_company_reproduces_the_definitions(tenant, other_tenant):
+    for path in reference_bundle_paths():
+        import_bundle(company=tenant.company, user=tenant.owner, doc=parse_bundle(path.read_bytes()))
+    exported = export_bundle(tenant.company)
+
+    import_bundle(company=other_tenant.company, user=None, doc=parse_bundle(json.dumps(exported)))
+
+    assert without_timestamp(export_bundle(other_tenant.company)) == without_timestamp(exported)
+    assert exported["format"] == BUNDLE_FORMAT
+    assert len(exported["workflows"]) == 5
+
+
+def test_imported_reference_bundle_exports_as_written(tenant):
+    doc = reference("customer-order")
+    import_bundle(company=tenant.company, user=None, doc=doc)
+    exported = export_bundle(tenant.company)
+    assert exported["workflows"][0]["tasks"] == doc["workflows"][0]["tasks"]
+    assert exported["ticket_definitions"] == doc["ticket_definitions"]
+
+
+def test_single_workflow_export_holds_its_ticket_types_and_the_roles_they_use(tenant):
+    import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
+    import_bundle(company=tenant.company, user=None, doc=reference("artwork-approval"))
+    workflow = WorkflowDefinition.objects.for_company(tenant.company).get(key="procurement")
+
+    doc = export_bundle(tenant.company, workflow=workflow)
+
+    assert [item["key"] for item in doc["workflows"]] == ["procurement"]
+    assert [item["key"] for item in doc["ticket_definitions"]] == ["purchase-request"]
+    assert [role["name"] for role in doc["company_roles"]] == ["Employees", "Purchasing", "Supervisors"]
+
+
+def test_export_prefers_the_published_version_over_a_newer_draft(tenant):
+    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+    published = WorkflowDefinition.objects.for_company(tenant.company).get(key="it-support")
+    draft = workflow_draft_for_editing(workflow=published, user=None)
+    task_create(workflow=draft, title="Extra step")
+
+    doc = export_bundle(tenant.company)
+
+    assert doc["workflows"] == [workflow_to_doc(published)]
+
+
+def test_export_refuses_another_companys_workflow(tenant, other_tenant):
+    import_bundle(company=other_tenant.company, user=None, doc=reference("it-support"))
+    workflow = WorkflowDefinition.objects.for_company(other_tenant.company).get()
+    with pytest.raises(ValueError):
+        export_bundle(tenant.company, workflow=workflow)
+
+
+# --- Import: versions, drafts, upserts, atomicity ------------------------------------------------
+
+
+def test_reimport_creates_a_new_version_and_retires_the_old_one(tenant):
+    import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
+    ticket = TicketDefinition.objects.for_company(tenant.company).get()
+
+    result = import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
+
+    versions = WorkflowDefinition.objects.for_company(tenant.company).order_by("version")
+    assert [(item.version, item.status) for item in versions] == [
+        (1, DefinitionStatus.RETIRED),
+        (2, DefinitionStatus.PUBLISHED),
+    ]
+    assert result.workflows == {"procurement": 2}
+    assert result.updated_ticket_definitions == ["purchase-request"]
+    assert result.created_roles == []
+    ticket.refresh_from_db()
+    assert (ticket.version, ticket.status) == (2, DefinitionStatus.PUBLISHED)
+
+
+def test_import_discards_a_pending_draft_of_the_same_key(tenant):
+    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+    published = WorkflowDefinition.objects.for_company(tenant.company).get()
+    draft = workflow_draft_for_editing(workflow=published, user=None)
+
+    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+
+    assert not WorkflowDefinition.objects.filter(pk=draft.pk).exists()
+    # The discarded draft never ran, so its number is free again.
+    assert list(WorkflowDefinition.objects.for_company(tenant.company).values_list("version", "status")) == [
+        (2, DefinitionStatus.PUBLISHED),
+        (1, DefinitionStatus.RETIRED),
+    ]
+
+
+def test_import_reuses_existing_roles_case_insensitively(tenant):
+    existing = CompanyRoleFactory(company=tenant.company, name="purchasing")
+    result = import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
+    assert sorted(result.created_roles) == ["Employees", "Supervisors"]
+    task = TaskDefinition.objects.for_company(tenant.company).get(key="vendor-quote")
+    assert task.assignee_role == existing
+
+
+def test_a_bad_ticket_definition_after_good_workflows_writes_nothing(tenant):
+    doc = reference("procurement")
+    doc["workflows"].append(reference("it-support")["workflows"][0])
+    doc["ticket_definitions"].append({"key": "broken", "title": "Broken", "workflow_key": "nowhere"})
+    before = row_counts()
+
+    with pytest.raises(BundleInvalid) as raised:
+        import_bundle(company=tenant.company, user=tenant.owner, doc=doc)
+
+    assert [problem.path for problem in raised.value.problems] == ["ticket_definitions[1].workflow_key"]
+    assert row_counts() == before
+
+
+def test_ticket_definition_may_use_a_workflow_already_published_in_the_company(tenant):
+    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+    doc = reference("it-support")
+    doc["workflows"] = []
+    doc["ticket_definitions"][0]["title"] = "Computer trouble"
+    import_bundle(company=tenant.company, user=None, doc=doc)
+    assert TicketDefinition.objects.for_company(tenant.company).get().title == "Computer trouble"
+
+
+def test_ticket_definition_must_have_the_ticket_fields_its_published_workflow_reads(tenant):
+    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+    doc = reference("it-support")
+    doc["workflows"] = []
+    doc["ticket_definitions"][0]["fields_schema"]["properties"].pop("summary")
+    doc["ticket_definitions"][0]["fields_schema"]["required"].remove("summary")
+    doc["ticket_definitions"][0]["fields_schema"]["x-order"].remove("summary")
+    assert "reads ticket field(s) 'summary'" in problems_of(doc, tenant.company)["ticket_definitions[0].fields_schema"]
+
+
+def test_a_role_of_another_company_is_unknown(tenant, other_tenant):
+    CompanyRoleFactory(company=other_tenant.company, name="Auditors")
+    doc = reference("it-support")
+    doc["ticket_definitions"][0]["allowed_roles"] = ["Auditors"]
+    assert problems_of(doc, tenant.company) == {
+        "ticket_definitions[0].allowed_roles[0]": "Ticket type 'it-support-request': company role 'Auditors' does "
+        "not exist in this company or in the bundle's company_roles."
+    }
+    assert problems_of(doc, other_tenant.company) == {}
+
+
+def test_a_workflow_published_only_in_another_company_is_unknown(tenant, other_tenant):
+    import_bundle(company=other_tenant.company, user=None, doc=reference("it-support"))
+    doc = reference("it-support")
+    doc["workflows"] = []
+    assert list(problems_of(doc, tenant.company)) == ["ticket_definitions[0].workflow_key"]
+
+
+# --- Problems by path -------------------------------------------------------------------------
+
+
+def test_unknown_keys_are_named_by_path(tenant):
+    doc = reference("procurement")
+    doc["colour"] = "blue"
+    doc["workflows"][0]["tasks"][1]["deadline"] = "P1D"
+    problems = problems_of(doc, tenant.company)
+    assert set(problems) == {"colour", "workflows[0].tasks[1].deadline"}
+    assert problems["colour"].startswith("Unknown key 'colour'; allowed here: company_roles, exported_at, format")
+
+
+def test_wrong_types_are_named_by_path(tenant):
+    doc = reference("procurement")
+    doc["workflows"][0]["transitions"][1]["priority"] = "high"
+    doc["workflows"][0]["description"] = ["not", "text"]
+    doc["company_roles"][0] = "Purchasing"
+    assert problems_of(doc, tenant.company) == {
+        "workflows[0].transitions[1].priority": "'priority' must be of type integer, not string.",
+        "workflows[0].description": "'description' must be of type string, not array.",
+        "company_roles[0]": "Entry 0 of 'company_roles' must be of type object, not string.",
+        "ticket_definitions[0].allowed_roles[0]": "Ticket type 'purchase-request': company role 'Employees' does "
+        "not exist in this company or in the bundle's company_roles.",
+    }
+
+
+def test_missing_required_keys_are_named_by_path(tenant):
+    doc = reference("procurement")
+    del doc["workflows"][0]["tasks"][0]["type"]
+    assert problems_of(doc, tenant.company) == {"workflows[0].tasks[0].type": "Required key 'type' is missing."}
+
+
+def test_dangling_task_keys(tenant):
+    doc = reference("procurement")
+    doc["workflows"][0]["transitions"][2]["to"] = "place-orders"
+    problems = problems_of(doc, tenant.company)
+    assert problems["workflows[0].transitions[2].to"] == (
+        "The transition's 'to' names task 'place-orders', which does not exist."
+    )
+    assert problems["workflows[0].tasks[2]"] == "Task 'place-order' cannot be reached from the start."
+
+
+def test_cycle_with_no_exit(tenant):
+    doc = reference("procurement")
+    doc["workflows"][0]["transitions"][2]["to"] = "vendor-quote"
+    doc["workflows"][0]["transitions"] = doc["workflows"][0]["transitions"][:4]
+    doc["workflows"][0]["tasks"] = doc["workflows"][0]["tasks"][:2]
+    assert problems_of(doc, tenant.company) == {
+        "workflows[0].transitions": "Tasks 'vendor-quote', 'supervisor-approval' loop with no way to finish; add a "
+        'transition to the end ("to": null) or to a task that finishes.'
+    }
+
+
+def test_duplicate_keys_in_a_bundle(tenant):
+    doc = reference("it-support")
+    doc["workflows"].append(copy.deepcopy(doc["workflows"][0]))
+    assert problems_of(doc, tenant.company) == {
+        "workflows[1].key": "Workflow key 'it-support' appears twice in the bundle."
+    }
+
+
+def test_validate_bundle_refuses_a_non_object():
+    company = CompanyFactory()
+    assert validate_bundle([1, 2], company=company) == [
+        Problem("", "A bundle must be a JSON object ({…}) at the top level.")
+    ]
+
+
+def test_bundle_schema_is_a_valid_json_schema():
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(bundle_schema())
+
+
+# --- Parsing ----------------------------------------------------------------------------------
+
+
+def only_problem(raw) -> Problem:
+    with pytest.raises(BundleInvalid) as raised:
+        parse_bundle(raw)
+    assert len(raised.value.problems) == 1
+    return raised.value.problems[0]
+
+
+def test_malformed_json_names_line_and_column():
+    problem = only_problem(b'{\n  "format": "ticketflower/v1",\n  "workflows": [}\n}')
+    assert problem == Problem("", "The file is not valid JSON: Expecting value at line 3, column 17.")
+
+
+def test_a_five_megabyte_upload_is_refused_with_its_size(settings):
+    settings.BUNDLE_MAX_BYTES = 1024 * 1024
+    problem = only_problem(b" " * (5 * 1024 * 1024))
+    assert problem.message == "The file is 5.0 MB; bundles may be at most 1.0 MB."
+
+
+def test_non_utf8_is_refused():
+    assert only_problem(b'{"format": "\xff"}').message == "The file is not UTF-8 text (invalid byte at position 12)."
+
+
+def test_a_utf8_byte_order_mark_is_accepted():
+    assert parse_bundle(b'\xef\xbb\xbf{"format": "ticketflower/v1"}') == {"format": BUNDLE_FORMAT}
+
+
+@pytest.mark.parametrize(
+    ("raw", "path", "message"),
+    [
+        ("[]", "", "A bundle must be a JSON object ({…}) at the top level."),
+        ("{}", "format", 'The bundle has no "format"; expected "ticketflower/v1".'),
+        (
+            '{"format": "ticketflower/v2"}',
+            "format",
+            'Format "ticketflower/v2" is not supported; expected "ticketflower/v1".',
+        ),
+        ('{"format": "ticketflower/v1", "a": NaN}', "", "The file is not valid JSON: NaN is not valid JSON."),
+        (
+            '{"format": "ticketflower/v1", "format": "x"}',
+            "",
+            "The file is not valid JSON: the key 'format' appears twice in one object.",
+        ),
+        (
+            '{"format": "ticketflower/v1", "x": ' + "[" * 100 + "]" * 100 + "}",
+            "",
+            "The bundle is nested more than 64 levels deep.",
+        ),
+    ],
+)
+def test_parse_refuses_what_is_not_a_bundle(raw, path, message):
+    assert only_problem(raw) == Problem(path, message)
+
+
+def test_bundle_invalid_summarises_its_problems():
+    error = BundleInvalid([Problem("a", "One."), Problem("b", "Two."), Problem("c", "Three.")])
+    assert str(error) == "a: One. (and 2 more problems)"
