@@ -18,6 +18,7 @@ from conftest import Tenant
 from users.roles import SystemRole
 from users.tenancy import IMPERSONATION_SESSION_KEY
 from users.tests.factories import CompanyRoleFactory
+from workflow_design.tests.factories import TaskDefinitionFactory, WorkflowDefinitionFactory, WorkflowTransitionFactory
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,20 @@ class CrossCompanyUrl:
     name: str
     other_kwargs: Callable[[Tenant], dict]
     methods: tuple[str, ...] = ("get", "post")
+
+
+def other_workflow(other: Tenant) -> dict:
+    return {"pk": WorkflowDefinitionFactory(company=other.company).pk}
+
+
+def other_task(other: Tenant) -> dict:
+    task = TaskDefinitionFactory(workflow__company=other.company)
+    return {"pk": task.workflow_id, "task_pk": task.pk}
+
+
+def other_transition(other: Tenant) -> dict:
+    transition = WorkflowTransitionFactory(to_task__workflow__company=other.company)
+    return {"pk": transition.workflow_id, "transition_pk": transition.pk}
 
 
 CROSS_COMPANY_URLS = [
@@ -37,6 +52,19 @@ CROSS_COMPANY_URLS = [
         "company-role-delete", lambda other: {"pk": CompanyRoleFactory(company=other.company).pk}, ("post",)
     ),
     # workflow_design: workflows, tasks, transitions
+    CrossCompanyUrl("design:workflow-detail", other_workflow),
+    CrossCompanyUrl("design:workflow-edit", other_workflow),
+    CrossCompanyUrl("design:workflow-draft", other_workflow, ("post",)),
+    CrossCompanyUrl("design:workflow-publish", other_workflow, ("post",)),
+    CrossCompanyUrl("design:workflow-discard", other_workflow, ("post",)),
+    CrossCompanyUrl("design:workflow-export", other_workflow),
+    CrossCompanyUrl("design:task-create", other_workflow),
+    CrossCompanyUrl("design:task-edit", other_task),
+    CrossCompanyUrl("design:task-delete", other_task, ("post",)),
+    CrossCompanyUrl("design:task-move", other_task, ("post",)),
+    CrossCompanyUrl("design:transition-create", other_workflow),
+    CrossCompanyUrl("design:transition-edit", other_transition),
+    CrossCompanyUrl("design:transition-delete", other_transition, ("post",)),
     # workflow_design: ticket definitions
 ]
 

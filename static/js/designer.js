@@ -1,0 +1,81 @@
+/* Workflow designer helpers: no inline handlers (CSP), everything delegated or run on htmx:load.
+ * - [data-slug-source] fills the [data-slug-target] of its [data-slug-scope] until that is edited by hand.
+ * - [data-type-select] shows the [data-show-for="a b"] parts of its [data-type-scope] for those values.
+ * - [data-remove-row] (a field builder's DELETE checkbox) hides its row.
+ * - form[data-confirm] asks before submitting.
+ * - Mermaid diagrams swapped in by htmx are drawn.
+ */
+(function () {
+  "use strict";
+
+  function slugify(text, separator) {
+    var slug = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, separator).replace(new RegExp("^\\" + separator + "+|\\" + separator + "+$", "g"), "");
+    if (separator === "_" && slug && !/^[a-z]/.test(slug)) { slug = "f_" + slug; }
+    return slug.slice(0, 60);
+  }
+
+  function own(scope, selector, attribute) {
+    return Array.prototype.filter.call(scope.querySelectorAll(selector), function (element) {
+      return element.closest("[" + attribute + "]") === scope;
+    });
+  }
+
+  function slugTargetFor(source) {
+    var scope = source.closest("[data-slug-scope]");
+    return scope ? own(scope, "[data-slug-target]", "data-slug-scope")[0] : null;
+  }
+
+  function applyTypes(scope) {
+    var select = own(scope, "[data-type-select]", "data-type-scope")[0];
+    if (!select) { return; }
+    own(scope, "[data-show-for]", "data-type-scope").forEach(function (part) {
+      part.hidden = part.dataset.showFor.split(" ").indexOf(select.value) === -1;
+    });
+  }
+
+  function init(root) {
+    if (!root.querySelectorAll) { return; }
+    var scopes = Array.prototype.slice.call(root.querySelectorAll("[data-type-scope]"));
+    if (root.matches && root.matches("[data-type-scope]")) { scopes.push(root); }
+    scopes.forEach(applyTypes);
+    root.querySelectorAll("[data-slug-source]").forEach(function (source) {
+      var target = slugTargetFor(source);
+      if (target && target.value && target.value !== slugify(source.value, target.dataset.slugSeparator || "-")) {
+        target.dataset.slugTouched = "1";
+      }
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var element = event.target;
+    if (element.matches("[data-slug-target]")) { element.dataset.slugTouched = "1"; }
+    if (element.matches("[data-slug-source]")) {
+      var target = slugTargetFor(element);
+      if (target && !target.dataset.slugTouched) {
+        target.value = slugify(element.value, target.dataset.slugSeparator || "-");
+      }
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var element = event.target;
+    if (element.matches("[data-type-select]")) { applyTypes(element.closest("[data-type-scope]")); }
+    if (element.matches("[data-remove-row]") && element.checked) {
+      element.closest("[data-field-row]").classList.add("d-none");
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var message = event.target.dataset && event.target.dataset.confirm;
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (window.mermaid && document.querySelector("pre.mermaid:not([data-processed])")) {
+      window.mermaid.run({ querySelector: "pre.mermaid:not([data-processed])" });
+    }
+  });
+})();

@@ -1,0 +1,585 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from users.roles import SystemRole
+from users.tests.factories import CompanyRoleFactory
+from workflow_design import services
+from workflow_design.models import DefinitionStatus, TaskDefinition, WorkflowDefinition, WorkflowTransition
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+DECISION_SCHEMA = {
+    "type": "object",
+    "properties": {"decision": {"type": "string", "title": "Decision", "enum": ["approve", "decline"]}},
+    "required": ["decision"],
+    "x-order": ["decision"],
+}
+
+
+def two_task_workflow(company, *, title="Purchase approval", publish=False):
+    """Start → review → (approve) invoice → end; review → end otherwise. Valid."""
+    workflow = services.workflow_create(company=company, user=None, title=title)
+    review = services.task_create(workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA)
+    invoice = services.task_create(workflow=workflow, title="Invoice", key="invoice")
+    services.transition_create(
+        workflow=workflow,
+        from_task=review,
+        to_task=invoice,
+        condition={"==": [{"var": "tasks.review.decision"}, "approve"]},
+        priority=0,
+    )
+    services.transition_create(workflow=workflow, from_task=review, to_task=None, priority=10)
+    services.transition_create(workflow=workflow, from_task=invoice, to_task=None)
+    if publish:
+        workflow = services.workflow_publish(workflow=workflow)
+    return workflow
+
+
+def login(client, tenant, role):
+    client.force_login(tenant.by_role[role])
+    return client
+
+
+def management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "100",
+    }
+
+
+def task_post(title, *, key="", rows=(), raw=None, original="", **extra):
+    data = {"title": title, "key": key, "task_type": "FORM", **management("output", len(rows))}
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"output-{index}-{name}"] = value
+    data["output-raw-raw"] = raw if raw is not None else original
+    data["output-raw-original"] = original
+    data.update(extra)
+    return data
+
+
+# --- Permissions --------------------------------------------------------------------------
+
+
+def test_ticket_admin_reads_but_cannot_write(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    login(client, tenant, SystemRole.TICKET_ADMIN)
+    assert client.get(reverse("design:workflow-list")).status_code == 200
+    assert client.get(reverse("design:workflow-detail", args=[workflow.pk])).status_code == 200
+    assert client.get(reverse("design:workflow-export", args=[workflow.pk])).status_code == 200
+    assert client.get(reverse("design:workflow-create")).status_code == 403
+    assert client.get(reverse("design:workflow-edit", args=[workflow.pk])).status_code == 403
+    assert client.post(reverse("design:workflow-publish", args=[workflow.pk])).status_code == 403
+    assert client.post(reverse("design:workflow-discard", args=[workflow.pk])).status_code == 403
+    assert client.get(reverse("design:task-create", args=[workflow.pk])).status_code == 403
+    assert client.get(reverse("design:field-row"), {"prefix": "output", "output-TOTAL_FORMS": "0"}).status_code == 403
+    assert WorkflowDefinition.objects.get(pk=workflow.pk).status == DefinitionStatus.DRAFT
+
+
+def test_submitter_gets_403_everywhere(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    task = workflow.tasks.first()
+    transition = workflow.transitions.first()
+    login(client, tenant, SystemRole.USER)
+    for name, args in [
+        ("design:workflow-list", []),
+        ("design:workflow-create", []),
+        ("design:workflow-detail", [workflow.pk]),
+        ("design:workflow-edit", [workflow.pk]),
+        ("design:workflow-export", [workflow.pk]),
+        ("design:task-edit", [workflow.pk, task.pk]),
+        ("design:transition-edit", [workflow.pk, transition.pk]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 403, name
+    for name, args in [
+        ("design:workflow-publish", [workflow.pk]),
+        ("design:workflow-draft", [workflow.pk]),
+        ("design:task-delete", [workflow.pk, task.pk]),
+        ("design:task-move", [workflow.pk, task.pk]),
+        ("design:transition-delete", [workflow.pk, transition.pk]),
+    ]:
+        assert client.post(reverse(name, args=args)).status_code == 403, name
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client):
+    response = client.get(reverse("design:workflow-list"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_task_of_another_workflow_of_the_same_company_is_404(client, tenant):
+    first = two_task_workflow(tenant.company, title="First")
+    second = two_task_workflow(tenant.company, title="Second")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    foreign_task = second.tasks.first()
+    foreign_arrow = second.transitions.first()
+    assert client.get(reverse("design:task-edit", args=[first.pk, foreign_task.pk])).status_code == 404
+    assert client.post(reverse("design:task-delete", args=[first.pk, foreign_task.pk])).status_code == 404
+    assert client.post(reverse("design:transition-delete", args=[first.pk, foreign_arrow.pk])).status_code == 404
+    assert TaskDefinition.objects.filter(pk=foreign_task.pk).exists()
+
+
+# --- Create, edit, publish, versions ------------------------------------------------------------
+
+
+def test_creator_creates_a_workflow_and_lands_in_the_editor(client, tenant):
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(reverse("design:workflow-create"), {"title": "Vendor quote", "description": "Quotes"})
+    workflow = WorkflowDefinition.objects.get(company=tenant.company)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("design:workflow-edit", args=[workflow.pk])
+    assert (workflow.key, workflow.version, workflow.status) == ("vendor-quote", 1, DefinitionStatus.DRAFT)
+    editor = client.get(response["Location"])
+    assert editor.status_code == 200
+    assert "No tasks yet" in editor.content.decode()
+
+
+def test_duplicate_key_is_a_form_error(client, tenant):
+    two_task_workflow(tenant.company, title="Purchase approval")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(reverse("design:workflow-create"), {"title": "Other", "key": "purchase-approval"})
+    assert response.status_code == 200
+    assert "already uses this key" in response.context["form"].errors["key"][0]
+
+
+def test_adding_a_task_with_a_choice_field_via_htmx_refreshes_the_editor(client, tenant):
+    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
+    role = CompanyRoleFactory(company=tenant.company, name="Supervisors")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    data = task_post(
+        "Supervisor approval",
+        rows=[{"label": "Decision", "name": "", "type": "choice", "choices": "approve\ndecline", "required": "on"}],
+        assignee_role=role.pk,
+        remind_after="21600",
+        escalate_after="86400",
+    )
+    response = client.post(reverse("design:task-create", args=[workflow.pk]), data, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#editor"
+    task = workflow.tasks.get()
+    assert task.key == "supervisor-approval"
+    assert task.assignee_role == role
+    assert task.remind_after.total_seconds() == 6 * 3600 and task.escalate_after.days == 1
+    assert task.output_schema == {
+        "type": "object",
+        "properties": {"decision": {"type": "string", "title": "Decision", "enum": ["approve", "decline"]}},
+        "required": ["decision"],
+        "x-order": ["decision"],
+    }
+    content = response.content.decode()
+    assert 'id="editor"' in content and "Supervisor approval" in content and 'class="mermaid' in content
+    # The first task became the start.
+    assert workflow.transitions.get().from_task is None
+
+
+def test_field_builder_errors_show_next_to_the_rows(client, tenant):
+    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    data = task_post(
+        "Review",
+        rows=[
+            {"label": "Amount", "name": "amount", "type": "integer"},
+            {"label": "Amount again", "name": "amount", "type": "text"},
+            {"label": "Bad", "name": "9 lives", "type": "text"},
+            {"label": "Pick", "name": "pick", "type": "choice", "choices": ""},
+        ],
+    )
+    response = client.post(reverse("design:task-create", args=[workflow.pk]), data, **HTMX)
+    assert response.status_code == 200
+    assert "HX-Retarget" not in response
+    content = response.content.decode()
+    assert "Start with a letter" in content
+    assert "needs at least one choice" in content
+    assert not workflow.tasks.exists()
+    # Fix the two bad rows; the duplicate name remains.
+    data.update({"output-2-name": "lives", "output-3-choices": "a\nb"})
+    response = client.post(reverse("design:task-create", args=[workflow.pk]), data, **HTMX)
+    assert "Another field is already called “amount”" in response.content.decode()
+    assert not workflow.tasks.exists()
+
+
+def test_raw_json_schema_wins_when_edited_and_its_problems_are_listed(client, tenant):
+    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
+    task = services.task_create(workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:task-edit", args=[workflow.pk, task.pk])
+    original = json.dumps(DECISION_SCHEMA, indent=2)
+    rows = [{"label": "Decision", "name": "decision", "type": "choice", "choices": "approve\ndecline"}]
+
+    bad = {"type": "object", "properties": {"n": {"type": "integer", "minimum": "one"}}}
+    response = client.post(
+        url,
+        task_post("Review", key="review", rows=rows, raw=json.dumps(bad), original=original),
+        **HTMX,
+    )
+    assert "data-raw-errors" in response.content.decode()
+    assert "minimum" in response.content.decode()
+
+    good = {"type": "object", "properties": {"n": {"type": "integer", "title": "N"}}}
+    client.post(url, task_post("Review", key="review", rows=rows, raw=json.dumps(good), original=original))
+    task.refresh_from_db()
+    assert task.output_schema == good
+
+    # Untouched raw text (even reformatted): the rows win.
+    rows = [{"label": "Score", "name": "score", "type": "number", "minimum": "0", "maximum": "9.5"}]
+    shown = json.dumps(good, indent=2)
+    client.post(url, task_post("Review", key="review", rows=rows, raw=json.dumps(good), original=shown))
+    task.refresh_from_db()
+    assert task.output_schema["properties"] == {
+        "score": {"type": "number", "title": "Score", "minimum": 0, "maximum": 9.5}
+    }
+
+
+def test_field_row_endpoint_returns_the_next_row_and_counter(client, tenant):
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.get(reverse("design:field-row"), {"prefix": "output", "output-TOTAL_FORMS": "2"})
+    content = response.content.decode()
+    assert 'name="output-2-label"' in content and 'name="output-2-DELETE"' in content
+    assert 'id="id_output-TOTAL_FORMS"' in content and 'value="3"' in content and "hx-swap-oob" in content
+    assert client.get(reverse("design:field-row"), {"prefix": "<x>"}).status_code == 400
+
+
+def test_assignee_role_choices_are_this_companys_only(client, tenant, other_tenant):
+    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
+    mine = CompanyRoleFactory(company=tenant.company, name="Buyers")
+    theirs = CompanyRoleFactory(company=other_tenant.company, name="Spies")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    content = client.get(reverse("design:task-create", args=[workflow.pk])).content.decode()
+    assert "Buyers" in content and "Spies" not in content
+    response = client.post(
+        reverse("design:task-create", args=[workflow.pk]),
+        task_post("X", assignee_role=theirs.pk),
+        **HTMX,
+    )
+    assert "valid choice" in response.content.decode()
+    assert mine.pk and not workflow.tasks.exists()
+
+
+def test_action_task_needs_a_url_and_form_task_drops_action_settings(client, tenant):
+    workflow = services.workflow_create(company=tenant.company, user=None, title="Orders")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:task-create", args=[workflow.pk])
+    response = client.post(url, task_post("Stock check", task_type="SYNC_ACTION"), **HTMX)
+    assert "needs the URL" in response.content.decode()
+    client.post(
+        url,
+        task_post(
+            "Stock check",
+            task_type="SYNC_ACTION",
+            action_url="https://stock.example/check",
+            timeout_seconds="10",
+            input_transform='{"var": "ticket"}',
+        ),
+    )
+    task = workflow.tasks.get()
+    assert (task.action_url, task.timeout_seconds, task.input_transform) == (
+        "https://stock.example/check",
+        10,
+        {"var": "ticket"},
+    )
+    client.post(
+        reverse("design:task-edit", args=[workflow.pk, task.pk]),
+        task_post("Stock check", key=task.key, action_url="https://stock.example/check"),
+    )
+    task.refresh_from_db()
+    assert (task.task_type, task.action_url, task.timeout_seconds) == ("FORM", "", None)
+
+
+def test_tasks_move_and_delete(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    review, invoice = workflow.tasks.order_by("position")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    client.post(reverse("design:task-move", args=[workflow.pk, invoice.pk]), {"direction": "up"}, **HTMX)
+    assert list(workflow.tasks.order_by("position").values_list("key", flat=True)) == ["invoice", "review"]
+    assert (
+        client.post(reverse("design:task-move", args=[workflow.pk, invoice.pk]), {"direction": "x"}).status_code == 400
+    )
+    response = client.post(reverse("design:task-delete", args=[workflow.pk, invoice.pk]), **HTMX)
+    assert response.status_code == 200
+    assert list(workflow.tasks.values_list("key", flat=True)) == ["review"]
+    # The dangling start is gone too; the problems list says so.
+    assert "problem" in response.content.decode()
+
+
+def test_transition_with_condition_from_the_builder(client, tenant):
+    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
+    review = services.task_create(workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA)
+    invoice = services.task_create(workflow=workflow, title="Invoice", key="invoice")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:transition-create", args=[workflow.pk])
+    form = client.get(url, **HTMX).content.decode()
+    assert 'value="tasks.review.decision"' in form
+    response = client.post(
+        url,
+        {
+            "from_task": review.pk,
+            "to_task": invoice.pk,
+            "priority": "",
+            "label": "Approved",
+            "condition-variable": "tasks.review.decision",
+            "condition-operator": "equals",
+            "condition-value": "approve",
+            "condition-raw": "",
+            "condition-original": "",
+        },
+        **HTMX,
+    )
+    assert response["HX-Retarget"] == "#editor"
+    arrow = workflow.transitions.get(from_task=review)
+    assert arrow.condition == {"==": [{"var": "tasks.review.decision"}, "approve"]}
+    assert arrow.priority == 0 and arrow.label == "Approved"
+    assert "review.decision equals &#x27;approve&#x27;" in response.content.decode()
+
+    # The "otherwise" arrow gets a later priority by itself.
+    client.post(
+        url,
+        {"from_task": review.pk, "to_task": "", "priority": "", "label": "", "condition-variable": ""},
+        **HTMX,
+    )
+    otherwise = workflow.transitions.get(from_task=review, to_task=None)
+    assert otherwise.condition is None and otherwise.priority == 10
+
+
+def test_transition_raw_jsonlogic_and_its_errors(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    arrow = workflow.transitions.get(from_task__key="review", to_task__key="invoice")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:transition-edit", args=[workflow.pk, arrow.pk])
+    base = {"from_task": arrow.from_task_id, "to_task": arrow.to_task_id, "priority": "0", "label": ""}
+    bad = client.post(url, {**base, "condition-raw": '{"nope": [1]}', "condition-original": ""}, **HTMX)
+    assert "HX-Retarget" not in bad and "nope" in bad.content.decode()
+    unknown = client.post(
+        url, {**base, "condition-raw": '{"==": [{"var": "tasks.ghost.x"}, 1]}', "condition-original": ""}
+    )
+    assert unknown.status_code == 200 and "ghost" in unknown.content.decode()
+    rule = {"and": [{"==": [{"var": "tasks.review.decision"}, "approve"]}, {"!!": [{"var": "ticket.amount"}]}]}
+    client.post(url, {**base, "condition-raw": json.dumps(rule), "condition-original": ""})
+    arrow.refresh_from_db()
+    assert arrow.condition == rule
+    # A complex rule opens as raw JsonLogic and survives a save that does not touch it.
+    form = client.get(url, **HTMX)
+    assert "more than one comparison" in form.content.decode()
+    form_ctx = form.context["condition"]
+    client.post(url, {**base, "condition-raw": form_ctx["raw"].value(), "condition-original": ""})
+    arrow.refresh_from_db()
+    assert arrow.condition == rule
+
+
+def test_start_arrow_cannot_have_a_condition(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    review = workflow.tasks.get(key="review")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(
+        reverse("design:transition-create", args=[workflow.pk]),
+        {
+            "from_task": "",
+            "to_task": review.pk,
+            "condition-variable": "tasks.review.decision",
+            "condition-operator": "is_not_empty",
+        },
+        **HTMX,
+    )
+    assert "cannot have a condition" in response.content.decode()
+
+
+def test_publish_then_edit_as_new_draft_keeps_v1_published_until_v2_publishes(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(reverse("design:workflow-publish", args=[workflow.pk]), follow=True)
+    assert "Version 1 is published" in response.content.decode()
+    workflow.refresh_from_db()
+    assert workflow.status == DefinitionStatus.PUBLISHED
+
+    # A published version is not editable: the editor sends you to "Edit as new draft".
+    response = client.get(reverse("design:workflow-edit", args=[workflow.pk]), follow=True)
+    assert "Edit as new draft" in response.content.decode()
+
+    response = client.post(reverse("design:workflow-draft", args=[workflow.pk]))
+    draft = WorkflowDefinition.objects.get(key=workflow.key, version=2)
+    assert response["Location"] == reverse("design:workflow-edit", args=[draft.pk])
+    assert draft.status == DefinitionStatus.DRAFT and draft.tasks.count() == 2
+    # Asking again opens the same draft.
+    client.post(reverse("design:workflow-draft", args=[workflow.pk]))
+    assert WorkflowDefinition.objects.filter(key=workflow.key).count() == 2
+
+    detail = client.get(reverse("design:workflow-detail", args=[workflow.pk])).content.decode()
+    assert "Open draft v2" in detail
+
+    client.post(reverse("design:task-create", args=[draft.pk]), task_post("Archive", key="archive"))
+    archive, invoice = draft.tasks.get(key="archive"), draft.tasks.get(key="invoice")
+    client.post(
+        reverse("design:transition-create", args=[draft.pk]),
+        {"from_task": invoice.pk, "to_task": archive.pk, "priority": "-1", "condition-variable": ""},
+    )
+    assert draft.transitions.filter(to_task=archive).exists()
+    workflow.refresh_from_db()
+    assert workflow.status == DefinitionStatus.PUBLISHED and workflow.tasks.count() == 2
+
+    listing = client.get(reverse("design:workflow-list")).content.decode()
+    assert "Published v1" in listing and "draft of v2 pending" in listing
+
+    client.post(reverse("design:workflow-publish", args=[draft.pk]))
+    workflow.refresh_from_db()
+    draft.refresh_from_db()
+    assert (workflow.status, draft.status) == (DefinitionStatus.RETIRED, DefinitionStatus.PUBLISHED)
+
+
+def test_invalid_draft_cannot_publish_and_shows_its_problems(client, tenant):
+    workflow = services.workflow_create(company=tenant.company, user=None, title="Half done")
+    review = services.task_create(workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA)
+    services.task_create(workflow=workflow, title="Orphan", key="orphan")
+    services.transition_create(
+        workflow=workflow, from_task=review, to_task=None, condition={"==": [{"var": "tasks.review.nothing"}, 1]}
+    )
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(reverse("design:workflow-publish", args=[workflow.pk]), follow=True)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Not published" in content
+    assert "orphan" in content and "cannot be reached" in content
+    workflow.refresh_from_db()
+    assert workflow.status == DefinitionStatus.DRAFT
+    # Problems sit next to their rows too.
+    tasks = {task.key: task for task in response.context["tasks"]}
+    assert tasks["orphan"].problems and not tasks["review"].problems
+    arrow = next(t for t in response.context["transitions"] if t.from_task_id == review.pk)
+    assert arrow.problems
+
+
+def test_publishing_a_published_version_is_a_message_not_an_error(client, tenant):
+    workflow = two_task_workflow(tenant.company, publish=True)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(reverse("design:workflow-publish", args=[workflow.pk]), follow=True)
+    assert response.status_code == 200 and "cannot change" in response.content.decode()
+    response = client.post(reverse("design:task-delete", args=[workflow.pk, workflow.tasks.first().pk]), **HTMX)
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse(
+        "design:workflow-detail", args=[workflow.pk]
+    )
+    assert workflow.tasks.count() == 2
+
+
+def test_discard_draft_goes_back_to_the_published_version(client, tenant):
+    published = two_task_workflow(tenant.company, publish=True)
+    draft = services.workflow_draft_for_editing(workflow=published, user=None)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(reverse("design:workflow-discard", args=[draft.pk]))
+    assert response["Location"] == reverse("design:workflow-detail", args=[published.pk])
+    assert not WorkflowDefinition.objects.filter(pk=draft.pk).exists()
+    only = services.workflow_create(company=tenant.company, user=None, title="Scratch")
+    response = client.post(reverse("design:workflow-discard", args=[only.pk]))
+    assert response["Location"] == reverse("design:workflow-list")
+
+
+def test_export_downloads_a_json_bundle(client, tenant):
+    workflow = two_task_workflow(tenant.company, publish=True)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.get(reverse("design:workflow-export", args=[workflow.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == 'attachment; filename="purchase-approval-v1.ticketflower.json"'
+    bundle = json.loads(response.content)
+    assert [w["key"] for w in bundle["workflows"]] == ["purchase-approval"]
+
+
+def test_detail_shows_diagram_versions_and_readable_conditions(client, tenant):
+    workflow = two_task_workflow(tenant.company, publish=True)
+    login(client, tenant, SystemRole.TICKET_ADMIN)
+    content = client.get(reverse("design:workflow-detail", args=[workflow.pk])).content.decode()
+    assert '<pre class="mermaid' in content and "flowchart TD" in content
+    assert "review.decision equals &#x27;approve&#x27;" in content
+    assert "Edit as new draft" not in content  # ticket admins read only
+    assert "mermaid.min.js" in content and 'nonce="' in content
+
+
+# --- List --------------------------------------------------------------------------------------
+
+
+def test_list_shows_one_row_per_key_and_filters(client, tenant, other_tenant):
+    published = two_task_workflow(tenant.company, title="Purchase approval", publish=True)
+    services.workflow_draft_for_editing(workflow=published, user=None)
+    services.workflow_create(company=tenant.company, user=None, title="IT support")
+    two_task_workflow(other_tenant.company, title="Secret other")
+    login(client, tenant, SystemRole.TICKET_ADMIN)
+    rows = client.get(reverse("design:workflow-list")).context["workflows"]
+    assert [(w.title, w.version, w.task_count) for w in rows] == [("IT support", 1, 0), ("Purchase approval", 2, 2)]
+    found = client.get(reverse("design:workflow-list"), {"q": "purch"}).context["workflows"]
+    assert [w.key for w in found] == ["purchase-approval"]
+    assert [
+        w.key for w in client.get(reverse("design:workflow-list"), {"status": "published"}).context["workflows"]
+    ] == ["purchase-approval"]
+    drafts = client.get(reverse("design:workflow-list"), {"status": "draft"}).context["workflows"]
+    assert len(drafts) == 2
+
+
+def test_list_search_via_htmx_returns_only_rows(client, tenant):
+    two_task_workflow(tenant.company)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    content = client.get(reverse("design:workflow-list"), {"q": "purch"}, **HTMX).content.decode()
+    assert "Purchase approval" in content and "<html" not in content
+
+
+def test_empty_list_invites_creating_or_importing(client, tenant):
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    content = client.get(reverse("design:workflow-list")).content.decode()
+    assert "Create a workflow" in content and 'href="/design/import/"' in content
+
+
+def test_list_paginates(client, tenant):
+    for n in range(27):
+        services.workflow_create(company=tenant.company, user=None, title=f"Flow {n:02}")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.get(reverse("design:workflow-list"))
+    assert len(response.context["workflows"]) == 25
+    assert len(client.get(reverse("design:workflow-list"), {"page": 2}).context["workflows"]) == 2
+
+
+# --- Bounded queries ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_list_queries_do_not_grow_with_workflows(client, tenant, django_assert_max_num_queries, count):
+    for n in range(count):
+        workflow = two_task_workflow(tenant.company, title=f"Flow {n:02}", publish=n % 2 == 0)
+        if n % 3 == 0 and workflow.status == DefinitionStatus.PUBLISHED:
+            services.workflow_draft_for_editing(workflow=workflow, user=None)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("design:workflow-list"))
+    assert response.status_code == 200
+
+
+def _big_workflow(company, tasks):
+    workflow = services.workflow_create(company=company, user=None, title=f"Big {tasks}")
+    role = CompanyRoleFactory(company=company)
+    previous = None
+    for n in range(tasks):
+        task = services.task_create(
+            workflow=workflow, title=f"Step {n}", key=f"step-{n}", output_schema=DECISION_SCHEMA, assignee_role=role
+        )
+        if previous is not None:
+            services.transition_create(
+                workflow=workflow,
+                from_task=previous,
+                to_task=task,
+                condition={"==": [{"var": f"tasks.step-{n - 1}.decision"}, "approve"]},
+            )
+            services.transition_create(workflow=workflow, from_task=previous, to_task=None, priority=10)
+        previous = task
+    return workflow
+
+
+@pytest.mark.parametrize("tasks", [2, 20])
+@pytest.mark.parametrize("page", ["design:workflow-detail", "design:workflow-edit"])
+def test_detail_and_editor_queries_do_not_grow_with_tasks(client, tenant, django_assert_max_num_queries, tasks, page):
+    workflow = _big_workflow(tenant.company, tasks)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse(page, args=[workflow.pk]))
+    assert response.status_code == 200
+    assert len(response.context["tasks"]) == tasks
+    assert WorkflowTransition.objects.filter(workflow=workflow).count() == 1 + 2 * (tasks - 1)
