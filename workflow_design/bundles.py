@@ -279,6 +279,8 @@ def _schema_problems(doc: dict) -> list[Problem]:
             problems.append(Problem(path, f"{name} must be {json.dumps(expected)}."))
         elif kind == "enum":
             problems.append(Problem(path, f"{name} must be one of {', '.join(map(str, expected))}."))
+        elif kind == "pattern" and path.endswith(".name"):
+            problems.append(Problem(path, f"Company role name {value!r} cannot start or end with spaces."))
         elif kind == "pattern":
             problems.append(
                 Problem(
@@ -370,12 +372,44 @@ def _semantic_problems(doc: dict, company: Company) -> list[Problem]:
     return problems
 
 
+def _text_problems(doc: Any) -> list[Problem]:
+    """Text a database cannot store: NUL characters and lone surrogates (from JSON escapes)."""
+    problems, stack = [], [("", doc)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if _unstorable(key):
+                    problems.append(Problem(path, "A key contains a NUL character or an invalid \\u escape."))
+                stack.append((join(path, key), value))
+        elif isinstance(node, list):
+            stack.extend((join(path, index), value) for index, value in enumerate(node))
+        elif isinstance(node, str) and _unstorable(node):
+            problems.append(Problem(path, "The text contains a NUL character or an invalid \\u escape."))
+    return sorted(problems, key=lambda problem: problem.path)
+
+
+def _unstorable(text: Any) -> bool:
+    if not isinstance(text, str):
+        return False
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def validate_bundle(doc: Any, *, company: Company) -> list[Problem]:
     """Every problem of a bundle for `company`, by JSON path. Never raises on bad input."""
     if not isinstance(doc, dict):
         return [Problem("", "A bundle must be a JSON object ({…}) at the top level.")]
     if _depth(doc) > MAX_DEPTH:
         return [Problem("", f"The bundle is nested more than {MAX_DEPTH} levels deep.")]
+    problems = _text_problems(doc)
+    if problems:
+        return problems  # such text cannot be stored; nothing else is worth saying yet
     problems = _schema_problems(doc)
     problems += _semantic_problems(doc, company)
     # The schema and the semantic checks both see shape errors: keep the first word on each path.

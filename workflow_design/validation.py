@@ -55,6 +55,8 @@ FIELD_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 TASK_TYPES = ("FORM", "SYNC_ACTION", "ASYNC_ACTION")
 ACTION_TASK_TYPES = ("SYNC_ACTION", "ASYNC_ACTION")
 MAX_TIMEOUT_SECONDS = 60
+MAX_DURATION = timedelta(days=365)
+MAX_PRIORITY = 1_000_000
 
 
 def join(path: str, key: str | int) -> str:
@@ -753,6 +755,8 @@ def _validate_durations(name: str, task: dict, path: str) -> list[Problem]:
             continue
         if parsed[setting] <= timedelta(0):
             problems.append(Problem(join(path, setting), f"{name}: {setting} must be longer than zero."))
+        elif parsed[setting] > MAX_DURATION:
+            problems.append(Problem(join(path, setting), f"{name}: {setting} must be at most 365 days (P365D)."))
     if "remind_after" in parsed and "escalate_after" in parsed and parsed["escalate_after"] < parsed["remind_after"]:
         problems.append(
             Problem(join(path, "escalate_after"), f"{name}: escalate_after must not be shorter than remind_after.")
@@ -770,6 +774,11 @@ def _validate_transition(transition: Any, path: str, task_docs: dict[str, dict],
             problems.append(
                 Problem(join(path, end), f"The transition's '{end}' names task {_quote(key)}, which does not exist.")
             )
+    priority = _typed(transition, "priority", "integer")
+    if priority is not None and not -MAX_PRIORITY <= priority <= MAX_PRIORITY:
+        problems.append(
+            Problem(join(path, "priority"), f"The transition's priority must be between ±{MAX_PRIORITY:,}.")
+        )
     label = _typed(transition, "label", "string")
     if label is not None and len(label) > 100:
         problems.append(Problem(join(path, "label"), "The transition's label is longer than 100 characters."))

@@ -344,3 +344,32 @@ def test_parse_refuses_what_is_not_a_bundle(raw, path, message):
 def test_bundle_invalid_summarises_its_problems():
     error = BundleInvalid([Problem("a", "One."), Problem("b", "Two."), Problem("c", "Three.")])
     assert str(error) == "a: One. (and 2 more problems)"
+
+
+def test_text_a_database_cannot_store_is_refused(tenant):
+    doc = reference("it-support")
+    doc["workflows"][0]["title"] = "IT\x00support"
+    assert problems_of(doc, tenant.company) == {
+        "workflows[0].title": "The text contains a NUL character or an invalid \\u escape."
+    }
+    surrogate = parse_bundle('{"format": "ticketflower/v1", "company_roles": [{"name": "\\ud800"}]}')
+    assert list(problems_of(surrogate, tenant.company)) == ["company_roles[0].name"]
+
+
+def test_company_role_names_have_no_outer_spaces(tenant):
+    doc = reference("it-support")
+    doc["company_roles"][0]["name"] = " Employees"
+    assert problems_of(doc, tenant.company)["company_roles[0].name"] == (
+        "Company role name ' Employees' cannot start or end with spaces."
+    )
+
+
+def test_values_the_database_could_not_hold_are_refused(tenant):
+    doc = reference("it-support")
+    doc["workflows"][0]["tasks"][0]["escalate_after"] = "P999999999D"
+    doc["workflows"][0]["transitions"][1]["priority"] = 2**40
+    problems = problems_of(doc, tenant.company)
+    assert problems["workflows[0].tasks[0].escalate_after"] == (
+        "Task 'triage': escalate_after must be at most 365 days (P365D)."
+    )
+    assert problems["workflows[0].transitions[1].priority"] == "'priority' is above the maximum 1000000."
