@@ -373,3 +373,16 @@ def test_values_the_database_could_not_hold_are_refused(tenant):
         "Task 'triage': escalate_after must be at most 365 days (P365D)."
     )
     assert problems["workflows[0].transitions[1].priority"] == "'priority' is above the maximum 1000000."
+
+
+def test_the_format_docs_show_the_current_schema_and_a_valid_example(tenant):
+    from django.conf import settings
+
+    from workflow_design.bundles import BUNDLE_SCHEMA_PATH
+
+    docs = (settings.BASE_DIR / "docs" / "bundle-format.md").read_text()
+    blocks = docs.split("```json\n")
+    assert BUNDLE_SCHEMA_PATH.read_text() in [block.split("```")[0] for block in blocks]
+    example = json.loads(blocks[-2].split("```")[0])
+    assert example == reference("it-support")
+    assert validate_bundle(example, company=tenant.company) == []
