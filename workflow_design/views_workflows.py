@@ -244,11 +244,13 @@ class WorkflowEditView(LoginRequiredMixin, WorkflowObjectMixin, DesignWriteMixin
             return _not_editable(request, self.object)
         if request.htmx:
             return render(request, f"{self.template_name}#editor", workflow_overview(self.object))
-        form = WorkflowDetailsForm(initial={"title": self.object.title, "description": self.object.description})
+        form = WorkflowDetailsForm(
+            initial={"title": self.object.title, "description": self.object.description}, prefix="details"
+        )
         return self._page(request, form)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = WorkflowDetailsForm(request.POST)
+        form = WorkflowDetailsForm(request.POST, prefix="details")
         if not form.is_valid():
             return self._page(request, form)
         try:

@@ -62,6 +62,17 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def _system_role_groups(transactional_db):
+    """Transactional tests flush every table, the rows of data migrations too: put the role groups back,
+    so a test that gives a user a system role works whichever test ran before it."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("users.migrations.0002_system_roles").create_roles(apps, None)
+
+
 def screenshot(page, name: str) -> None:
     """Save desktop and phone screenshots of the current page for a human to look at."""
     ARTIFACTS.mkdir(exist_ok=True)

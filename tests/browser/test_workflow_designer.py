@@ -1,0 +1,116 @@
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, screenshot
+from users.roles import SystemRole
+from users.tests.factories import TEST_PASSWORD, CompanyFactory, UserFactory
+from workflow_design.models import DefinitionStatus, WorkflowDefinition
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def add_task(page, title, fields=()):
+    page.get_by_role("link", name="Add task").click()
+    form = page.get_by_test_id("task-form")
+    form.get_by_label("Title").fill(title)
+    for label, type_label, choices in fields:
+        form.get_by_role("button", name="Add a field").click()
+        row = form.locator("[data-field-row]").last
+        row.get_by_label("Label").fill(label)
+        row.get_by_label("Type").select_option(label=type_label)
+        if choices:
+            row.get_by_label("Choices").fill("\n".join(choices))
+        row.get_by_label("Required").check()
+    form.get_by_role("button", name="Add this task").click()
+    expect(page.get_by_test_id("task-form")).to_have_count(0)
+
+
+def add_arrow(page, source, target, condition=None):
+    page.get_by_role("link", name="Add arrow").click()
+    form = page.get_by_test_id("transition-form")
+    form.get_by_label("From", exact=True).select_option(label=source)
+    form.get_by_label("To", exact=True).select_option(label=target)
+    if condition:
+        variable, operator, value = condition
+        form.get_by_label("When").select_option(label=variable)
+        form.get_by_label("Operator").select_option(label=operator)
+        form.get_by_label("Value").fill(value)
+    form.get_by_role("button", name="Add this arrow").click()
+    expect(page.get_by_test_id("transition-form")).to_have_count(0)
+
+
+def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page):
+    company = CompanyFactory(name="Bloom Florists")
+    creator = UserFactory(company=company, email="wes@bloom.example", roles=[SystemRole.WORKFLOW_CREATOR])
+    log_in(page, creator.email, TEST_PASSWORD)
+
+    page.goto("/design/workflows/")
+    expect(page.get_by_text("No workflows yet")).to_be_visible()
+    page.get_by_role("link", name="Create a workflow").click()
+    page.get_by_label("Title").fill("Purchase approval")
+    expect(page.get_by_label("Key")).to_have_value("purchase-approval")
+    page.get_by_label("Description").fill("Supervisors approve purchases before we invoice.")
+    page.get_by_role("button", name="Create workflow").click()
+    expect(page.get_by_role("heading", name="Edit “Purchase approval”")).to_be_visible()
+
+    # Task 1 with a choice field "decision" built in the field builder.
+    page.get_by_role("link", name="Add task").click()
+    form = page.get_by_test_id("task-form")
+    expect(form.get_by_label("Action URL")).to_be_hidden()  # form tasks have no action settings
+    form.get_by_label("Title").fill("Supervisor approval")
+    expect(form.get_by_label("Key", exact=True)).to_have_value("supervisor-approval")
+    form.get_by_label("Remind the assignee after").select_option(label="6 hours")
+    form.get_by_role("button", name="Add a field").click()
+    row = form.locator("[data-field-row]").last
+    expect(row.get_by_label("Choices")).to_be_hidden()
+    row.get_by_label("Label").fill("Decision")
+    expect(row.get_by_label("Name")).to_have_value("decision")
+    row.get_by_label("Type").select_option(label="Choice")
+    row.get_by_label("Choices").fill("approve\ndecline")
+    row.get_by_label("Required").check()
+    screenshot(page, "designer-task-form")
+    form.get_by_role("button", name="Add this task").click()
+    expect(page.get_by_test_id("task-supervisor-approval")).to_contain_text("Remind after 6 hours")
+
+    add_task(page, "Invoice")
+    expect(page.get_by_test_id("task-invoice")).to_be_visible()
+    # The first task became the start; Invoice cannot be reached yet.
+    expect(page.get_by_test_id("problems")).to_contain_text("cannot be reached")
+
+    add_arrow(page, "Supervisor approval", "Invoice", ("supervisor-approval.decision (choice)", "equals", "approve"))
+    add_arrow(page, "Supervisor approval", "End")
+    arrows = page.get_by_test_id("transition-table")
+    expect(arrows).to_contain_text("supervisor-approval.decision equals 'approve'")
+    expect(arrows).to_contain_text("always")
+    expect(page.get_by_test_id("problems")).to_have_count(0)
+    expect(page.get_by_test_id("diagram").locator("svg")).to_be_visible()
+    screenshot(page, "designer-editor")
+
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Version 1 is published")).to_be_visible()
+    expect(page.get_by_test_id("status").first).to_have_text("Published")
+    diagram = page.get_by_test_id("diagram")
+    expect(diagram.locator("svg")).to_be_visible()
+    expect(diagram).to_contain_text("Supervisor approval")
+    expect(diagram).to_contain_text("supervisor-approval.decision equals 'approve'")
+    screenshot(page, "designer-detail")
+
+    page.get_by_role("link", name="Workflows").first.click()
+    expect(page.get_by_test_id("workflow-purchase-approval")).to_contain_text("Published")
+    screenshot(page, "designer-list")
+
+    workflow = WorkflowDefinition.objects.get(company=company, key="purchase-approval")
+    assert workflow.status == DefinitionStatus.PUBLISHED
+    arrows = {(t.from_task and t.from_task.key, t.to_task and t.to_task.key): t for t in workflow.transitions.all()}
+    first = "supervisor-approval"
+    start, approve, otherwise = (None, first), (first, "invoice"), (first, None)
+    assert set(arrows) == {start, approve, otherwise}
+    assert arrows["supervisor-approval", "invoice"].condition == {
+        "==": [{"var": "tasks.supervisor-approval.decision"}, "approve"]
+    }
+    assert arrows["supervisor-approval", "invoice"].priority < arrows["supervisor-approval", None].priority
+    assert workflow.tasks.get(key="supervisor-approval").output_schema["properties"]["decision"]["enum"] == [
+        "approve",
+        "decline",
+    ]
+    assert page.console_errors == []
