@@ -96,7 +96,7 @@ class FieldRowForm(StyledFormMixin, forms.Form):
         required=False,
         help_text="Lowercase letters, digits and _; made from the label if empty.",
     )
-    type = forms.ChoiceField(choices=FIELD_TYPE_CHOICES, initial="text")
+    type = forms.ChoiceField(choices=FIELD_TYPE_CHOICES, initial="text", required=False)
     required = forms.BooleanField(required=False)
     choices = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One choice per line."
@@ -128,7 +128,7 @@ class FieldRowForm(StyledFormMixin, forms.Form):
         if not FIELD_NAME_PATTERN.match(name):
             self.add_error("name", "Start with a letter; use only lowercase letters, digits and _.")
         cleaned["name"] = name
-        type_code = cleaned.get("type", "text")
+        type_code = cleaned["type"] = cleaned.get("type") or "text"
         choices = [line.strip() for line in cleaned.get("choices", "").splitlines() if line.strip()]
         if type_code == "choice":
             if not choices:
