@@ -18,7 +18,12 @@ from conftest import Tenant
 from users.roles import SystemRole
 from users.tenancy import IMPERSONATION_SESSION_KEY
 from users.tests.factories import CompanyRoleFactory
-from workflow_design.tests.factories import TaskDefinitionFactory, WorkflowDefinitionFactory, WorkflowTransitionFactory
+from workflow_design.tests.factories import (
+    TaskDefinitionFactory,
+    TicketDefinitionFactory,
+    WorkflowDefinitionFactory,
+    WorkflowTransitionFactory,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,10 @@ def other_workflow(other: Tenant) -> dict:
 def other_task(other: Tenant) -> dict:
     task = TaskDefinitionFactory(workflow__company=other.company)
     return {"pk": task.workflow_id, "task_pk": task.pk}
+
+
+def other_ticket_type(other: Tenant) -> dict:
+    return {"pk": TicketDefinitionFactory(company=other.company).pk}
 
 
 def other_transition(other: Tenant) -> dict:
@@ -66,6 +75,10 @@ CROSS_COMPANY_URLS = [
     CrossCompanyUrl("design:transition-edit", other_transition),
     CrossCompanyUrl("design:transition-delete", other_transition, ("post",)),
     # workflow_design: ticket definitions
+    CrossCompanyUrl("design:ticket-detail", other_ticket_type, ("get",)),
+    CrossCompanyUrl("design:ticket-edit", other_ticket_type),
+    CrossCompanyUrl("design:ticket-publish", other_ticket_type, ("post",)),
+    CrossCompanyUrl("design:ticket-retire", other_ticket_type, ("post",)),
 ]
 
 # Who asks: one user per single system role, the all-roles owner, and staff

@@ -8,7 +8,6 @@ check, so another company's id is a 404 for everyone. Reading needs
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from typing import Any
@@ -221,14 +220,10 @@ class WorkflowExportView(LoginRequiredMixin, WorkflowObjectMixin, DesignReadMixi
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         from workflow_design.bundles import export_bundle
+        from workflow_design.views_bundles import bundle_download
 
         bundle = export_bundle(request.company, workflow=self.object)
-        filename = f"{self.object.key}-v{self.object.version}.ticketflower.json"
-        return HttpResponse(
-            json.dumps(bundle, indent=2, ensure_ascii=False),
-            content_type="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return bundle_download(bundle, f"{self.object.key}-v{self.object.version}.ticketflower.json")
 
 
 # --- The editor ---------------------------------------------------------------------------

@@ -7,36 +7,11 @@ from users.roles import SystemRole
 from users.tests.factories import CompanyRoleFactory
 from workflow_design import services
 from workflow_design.models import DefinitionStatus, TaskDefinition, WorkflowDefinition, WorkflowTransition
+from workflow_design.tests.factories import DECISION_SCHEMA, two_task_workflow
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-DECISION_SCHEMA = {
-    "type": "object",
-    "properties": {"decision": {"type": "string", "title": "Decision", "enum": ["approve", "decline"]}},
-    "required": ["decision"],
-    "x-order": ["decision"],
-}
-
-
-def two_task_workflow(company, *, title="Purchase approval", publish=False):
-    """Start → review → (approve) invoice → end; review → end otherwise. Valid."""
-    workflow = services.workflow_create(company=company, user=None, title=title)
-    review = services.task_create(workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA)
-    invoice = services.task_create(workflow=workflow, title="Invoice", key="invoice")
-    services.transition_create(
-        workflow=workflow,
-        from_task=review,
-        to_task=invoice,
-        condition={"==": [{"var": "tasks.review.decision"}, "approve"]},
-        priority=0,
-    )
-    services.transition_create(workflow=workflow, from_task=review, to_task=None, priority=10)
-    services.transition_create(workflow=workflow, from_task=invoice, to_task=None)
-    if publish:
-        workflow = services.workflow_publish(workflow=workflow)
-    return workflow
 
 
 def login(client, tenant, role):
