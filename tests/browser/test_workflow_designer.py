@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import log_in, screenshot
 from users.roles import SystemRole
 from users.tests.factories import TEST_PASSWORD, CompanyFactory, UserFactory
-from workflow_design.models import DefinitionStatus, WorkflowDefinition
+from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,9 +13,11 @@ def add_task(page, title, fields=()):
     page.get_by_role("link", name="Add task").click()
     form = page.get_by_test_id("task-form")
     form.get_by_label("Title").fill(title)
-    for label, type_label, choices in fields:
+    rows = form.locator("[data-field-row]")
+    for count, (label, type_label, choices) in enumerate(fields, start=1):
         form.get_by_role("button", name="Add a field").click()
-        row = form.locator("[data-field-row]").last
+        expect(rows).to_have_count(count)  # the row arrives by htmx
+        row = rows.last
         row.get_by_label("Label").fill(label)
         row.get_by_label("Type").select_option(label=type_label)
         if choices:
@@ -61,6 +63,7 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
     expect(form.get_by_label("Key", exact=True)).to_have_value("supervisor-approval")
     form.get_by_label("Remind the assignee after").select_option(label="6 hours")
     form.get_by_role("button", name="Add a field").click()
+    expect(form.locator("[data-field-row]")).to_have_count(1)
     row = form.locator("[data-field-row]").last
     expect(row.get_by_label("Choices")).to_be_hidden()
     row.get_by_label("Label").fill("Decision")
@@ -113,4 +116,38 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
         "approve",
         "decline",
     ]
+
+    # A ticket type that starts this workflow, also built by clicking.
+    page.goto("/design/tickets/")
+    expect(page.get_by_text("No ticket types yet")).to_be_visible()
+    page.get_by_role("link", name="New ticket type").first.click()
+    page.get_by_label("Title").fill("Purchase request")
+    expect(page.get_by_label("Key", exact=True)).to_have_value("purchase-request")
+    page.get_by_label("Workflow").select_option(label="Purchase approval")
+    rows = page.locator("[data-field-row]")
+    page.get_by_role("button", name="Add a field").click()
+    expect(rows).to_have_count(1)  # the row arrives by htmx; fill it only once it is there
+    row = rows.last
+    row.get_by_label("Label").fill("What do you need?")
+    expect(row.get_by_label("Name")).to_have_value("what_do_you_need")
+    row.get_by_label("Required").check()
+    page.get_by_role("button", name="Add a field").click()
+    expect(rows).to_have_count(2)
+    row = rows.last
+    row.get_by_label("Label").fill("Amount")
+    row.get_by_label("Type").select_option(label="Number")
+    screenshot(page, "ticket-type-form")
+    page.get_by_role("button", name="Save ticket type").click()
+    expect(page.get_by_role("heading", name="Purchase request")).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("people can submit it now")).to_be_visible()
+    screenshot(page, "ticket-type-detail")
+    page.get_by_role("link", name="Ticket types").first.click()
+    screenshot(page, "ticket-type-list")
+
+    ticket_type = TicketDefinition.objects.get(company=company, key="purchase-request")
+    assert ticket_type.status == DefinitionStatus.PUBLISHED
+    assert ticket_type.workflow_key == "purchase-approval"
+    assert ticket_type.fields_schema["required"] == ["what_do_you_need"]
+    assert ticket_type.fields_schema["properties"]["amount"]["type"] == "number"
     assert page.console_errors == []
