@@ -84,6 +84,7 @@ class TeamListView(LoginRequiredMixin, CompanyRequiredMixin, TeamPermissionMixin
         context = super().get_context_data(**kwargs)
         context["q"] = self.request.GET.get("q", "")
         context["status"] = self.request.GET.get("status", "active")
+        context["statuses"] = [("active", "Active"), ("inactive", "Deactivated"), ("all", "Everyone")]
         return context
 
 

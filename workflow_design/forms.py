@@ -44,6 +44,7 @@ from workflow_design.schema_builder import (
     rows_to_schema,
     schema_to_rows,
 )
+from workflow_design.validation import KEY_PATTERN
 
 MAX_FIELD_ROWS = 100
 
@@ -409,7 +410,10 @@ def _jsonlogic_problems(rule: Any, variables: set[str], path: str = "condition")
 
 # --- Workflow and task forms ------------------------------------------------------------------
 
-key_validator = RegexValidator(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", "Use lowercase letters, digits, - and _.")
+# The same rule the validator applies to keys in bundles, so every key typed here round-trips.
+key_validator = RegexValidator(
+    KEY_PATTERN, "Use lowercase letters, digits, - and _, starting with a letter or digit (at most 80)."
+)
 
 
 class WorkflowCreateForm(StyledFormMixin, forms.Form):

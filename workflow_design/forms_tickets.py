@@ -9,15 +9,17 @@ from django import forms
 
 from ticketflower.forms import StyledFormMixin
 from users.models import Company, CompanyRole
+from workflow_design.forms import key_validator
 from workflow_design.models import TicketDefinition
 from workflow_design.selectors import workflow_key_choices
 
 
 class TicketDefinitionForm(StyledFormMixin, forms.Form):
     title = forms.CharField(max_length=255, help_text="What people ask for, e.g. “Purchase request”.")
-    key = forms.SlugField(
+    key = forms.CharField(
         max_length=80,
         required=False,
+        validators=[key_validator],
         help_text="Stable name used by bundles. Leave empty to derive it from the title.",
     )
     description = forms.CharField(

@@ -25,7 +25,7 @@ from workflow_design.forms import FieldBuilder
 from workflow_design.forms_tickets import TicketDefinitionForm
 from workflow_design.models import DefinitionStatus, TicketDefinition
 from workflow_design.schema_builder import FIELD_TYPES, UnsupportedSchema, schema_to_rows
-from workflow_design.selectors import current_workflows
+from workflow_design.selectors import STATUS_FILTERS, current_workflows
 from workflow_design.services import InvalidDefinition
 
 
@@ -56,7 +56,7 @@ class TicketListView(LoginRequiredMixin, CompanyScopedMixin, PermissionRequiredM
         context.update(
             q=self.request.GET.get("q", ""),
             status=self.request.GET.get("status", ""),
-            statuses=DefinitionStatus.choices,
+            statuses=STATUS_FILTERS,
             can_design=self.request.user.has_perm(PERM_DESIGN_WORKFLOWS),
         )
         return context

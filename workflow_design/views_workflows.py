@@ -36,7 +36,8 @@ from workflow_design.forms import (
 )
 from workflow_design.models import DefinitionStatus, TaskDefinition, WorkflowDefinition, WorkflowTransition
 from workflow_design.schema_builder import condition_text
-from workflow_design.selectors_workflows import (
+from workflow_design.selectors import (
+    STATUS_FILTERS,
     condition_variables,
     workflow_list,
     workflow_tasks,
@@ -137,7 +138,7 @@ class WorkflowListView(LoginRequiredMixin, CompanyRequiredMixin, DesignReadMixin
         return super().get_context_data(
             q=self.request.GET.get("q", ""),
             status=self.request.GET.get("status", ""),
-            status_choices=DefinitionStatus.choices,
+            statuses=STATUS_FILTERS,
             **kwargs,
         )
 
