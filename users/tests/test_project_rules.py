@@ -2,6 +2,7 @@
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,17 @@ def test_views_query_tenant_models_only_through_for_company():
         if problems:
             offenders[str(views.relative_to(ROOT))] = problems
     assert offenders == {}, f"Unscoped queries on company-owned models in views: {offenders}"
+
+
+# Django's {# #} comments end at the line: a multi-line one is printed on the page.
+UNCLOSED_LINE_COMMENT = re.compile(r"\{#(?!.*#\})")
+
+
+def test_template_comments_that_span_lines_use_the_comment_tag():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if UNCLOSED_LINE_COMMENT.search(line)
+    ]
+    assert offenders == [], f"Use {{% comment %}} for multi-line comments: {offenders}"
