@@ -13,11 +13,24 @@ its JSON differs from what the page showed, otherwise the rows.
 
 CONDITION BUILDER — `ConditionBuilderForm`: variable, operator and value, or raw
 JsonLogic (same "edited side wins" rule); `form.rule` is the JsonLogic or None.
+
+MAPPING BUILDER — an action's input/output transform as rows "field ← variable",
+or raw JsonLogic (same rule again):
+
+    mapping = MappingBuilder(request.POST or None, transform=task.input_transform, name="input_transform",
+                             variables=condition_variables(...), known={...})
+    if mapping.is_valid():
+        save(input_transform=mapping.transform)
+    # template: {% include "workflow_design/includes/mapping_builder.html" with mapping=mapping %}
+
+The raw textarea is posted as `name`, so clients that send JsonLogic directly keep working.
+"Add a mapping" clones the builder's <template> row in designer.js (no server round trip).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -41,10 +54,18 @@ from workflow_design.schema_builder import (
     UnsupportedSchema,
     condition_to_jsonlogic,
     jsonlogic_to_condition,
+    mapping_rows_from_transform,
     rows_to_schema,
     schema_to_rows,
+    transform_from_mapping_rows,
 )
-from workflow_design.validation import KEY_PATTERN
+from workflow_design.validation import (
+    KEY_PATTERN,
+    known_variables,
+    schema_field_names,
+    validate_transform,
+    variable_is_known,
+)
 
 MAX_FIELD_ROWS = 100
 
@@ -408,6 +429,273 @@ def _jsonlogic_problems(rule: Any, variables: set[str], path: str = "condition")
     return validate_jsonlogic(rule, variables=variables, path=path)
 
 
+# --- Mapping builder (action transforms) -----------------------------------------------------------
+
+MAX_MAPPING_ROWS = 50
+# A dotted variable path: `response.total`, `tasks.collect-items.sku`.
+VARIABLE_PATH = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+_TARGET_MESSAGE = "Start with a letter; use only lowercase letters, digits and _."
+
+
+class MappingRowForm(StyledFormMixin, forms.Form):
+    """One mapping: fill field `target` with the value of variable `source`.
+
+    `variables` ({var: (label, type, group)}) makes `source` a select of those; without
+    it `source` is free text checked against `known` and prefilled with `source_prefix`.
+    """
+
+    target = forms.CharField(max_length=63, required=False, label="Field")
+    source = forms.CharField(max_length=300, required=False, label="From")
+
+    def __init__(
+        self,
+        *args: Any,
+        variables: dict[str, tuple[str, str, str]] | None = None,
+        known: set[str] | frozenset[str] = frozenset(),
+        source_prefix: str = "",
+        targets_list_id: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.known, self.source_prefix = known, source_prefix
+        self.fields["target"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        if targets_list_id:
+            self.fields["target"].widget.attrs["list"] = targets_list_id
+        if variables is not None:
+            groups: dict[str, list[tuple[str, str]]] = {}
+            for var, (label, _type, group) in variables.items():
+                groups.setdefault(group, []).append((var, label))
+            self.fields["source"] = forms.ChoiceField(
+                choices=[("", "Choose a variable…"), *groups.items()],
+                required=False,
+                label="From",
+                error_messages={"invalid_choice": "“%(value)s” is not a variable this task can read."},
+            )
+        else:
+            self.fields["source"].initial = source_prefix
+            self.fields["source"].widget.attrs.update(
+                {"placeholder": f"{source_prefix}total", "autocomplete": "off", "spellcheck": "false"}
+            )
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("target") and data.get("source", "") in ("", self.source_prefix)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        target = cleaned["target"] = cleaned.get("target", "").strip()
+        source = cleaned["source"] = (cleaned.get("source") or "").strip()
+        if self.is_blank or self.errors:
+            return cleaned
+        if not target:
+            self.add_error("target", "Name the field this mapping fills.")
+        elif not FIELD_NAME_PATTERN.match(target):
+            self.add_error("target", _TARGET_MESSAGE)
+        if source in ("", self.source_prefix):
+            example = f" (for example {self.source_prefix}total)" if self.source_prefix else ""
+            self.add_error("source", f"Choose where the value comes from{example}.")
+        elif not isinstance(self.fields["source"], forms.ChoiceField) and not (
+            VARIABLE_PATH.match(source) and variable_is_known(source, self.known)
+        ):
+            hint = f"{self.source_prefix}<field>" if self.source_prefix else "a known variable"
+            self.add_error("source", f"Unknown variable “{source}”; use {hint} or a workflow variable.")
+        return cleaned
+
+
+class BaseMappingRowFormSet(BaseFormSet):
+    # Fields the targets must be among (a schema's fields); empty: any field name.
+    target_fields: list[str] = []
+    target_what = "the form"
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if index is not None:
+            # Validate every posted row, even an "extra" one equal to its initial value
+            # (INITIAL_FORMS is only a hint from the page); blank rows are skipped by `is_blank`.
+            kwargs["empty_permitted"] = False
+        return kwargs
+
+    def kept_forms(self) -> list[MappingRowForm]:
+        return [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and not self._should_delete_form(form) and not form.is_blank
+        ]
+
+    def clean(self) -> None:
+        # Checked even when other rows have errors, so every row shows its problem at once.
+        seen: set[str] = set()
+        for form in self.kept_forms():
+            target = form.cleaned_data.get("target")
+            if not target or "target" in form.errors:
+                continue
+            if target in seen:
+                form.add_error("target", f"Another mapping already fills “{target}”.")
+            elif self.target_fields and target not in self.target_fields:
+                names = ", ".join(self.target_fields)
+                form.add_error("target", f"{self.target_what} has no field “{target}”; use one of: {names}.")
+            seen.add(target)
+
+
+MappingRowFormSet = formset_factory(
+    MappingRowForm,
+    formset=BaseMappingRowFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_MAPPING_ROWS,
+    validate_max=True,
+)
+
+
+class RawTransformForm(StyledFormMixin, forms.Form):
+    """The raw JsonLogic textarea, posted as `name`, and the text the page showed as `<name>_original`."""
+
+    def __init__(self, data: Any, *, name: str, label: str, shown: str, original: str) -> None:
+        super().__init__(data, initial={name: shown, f"{name}_original": original})
+        self.fields[name] = forms.CharField(
+            required=False,
+            label=label,
+            widget=forms.Textarea(attrs={"rows": 5, "class": "font-monospace small", "spellcheck": "false"}),
+        )
+        # "" when the rows cannot show the transform, so the raw text always wins.
+        self.fields[f"{name}_original"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class MappingBuilder:
+    """Rows "field ← variable" ↔ a transform `{field: {"var": path}}`, with raw JsonLogic for the rest.
+
+    - `name`: the transform ("input_transform"); the raw textarea's name, rows under `<name>_rows`.
+    - `variables`: {var: (label, type, group)} offered in a select; None for free text
+      prefilled with `source_prefix` (an action's reply is free-form: `response.`).
+    - `known`: every variable a rule may read (rows in free-text mode and raw JsonLogic are checked against it).
+    - `target_schema`: when it has fields, targets must be among them (set it before `is_valid()`).
+    After `is_valid()`, `transform` is the result (None: no transform).
+    """
+
+    template_name = "workflow_design/includes/mapping_builder.html"
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        transform: Any,
+        name: str,
+        label: str,
+        known: set[str],
+        variables: dict[str, tuple[str, str, str]] | None = None,
+        source_prefix: str = "",
+        target_schema: dict | None = None,
+        target_what: str = "The form",
+        help_text: str = "",
+    ) -> None:
+        self.name, self.label, self.help_text = name, label, help_text
+        self.prefix = f"{name}_rows"
+        self.known, self.target_schema, self.target_what = known, target_schema, target_what
+        self.initial_transform = transform
+        pairs = mapping_rows_from_transform(transform)
+        self.rows_supported = pairs is not None
+        pairs = pairs or []
+        if variables is not None:
+            unknown = {var: (f"{var} (not a known field)", "", "Other") for _, var in pairs if var not in variables}
+            variables = {**variables, **unknown}
+        # A client that posts no rows at all (only raw JsonLogic, or nothing) has no rows.
+        self.rows_posted = data is not None and f"{self.prefix}-TOTAL_FORMS" in data
+        self.target_suggestions = schema_field_names(target_schema)
+        self.targets_list_id = f"{self.prefix}-targets" if self.target_suggestions else ""
+        self.formset = MappingRowFormSet(
+            data if self.rows_posted else None,
+            initial=[{"target": target, "source": var} for target, var in pairs],
+            prefix=self.prefix,
+            form_kwargs={
+                "variables": variables,
+                "known": known,
+                "source_prefix": source_prefix,
+                "targets_list_id": self.targets_list_id,
+            },
+        )
+        shown = pretty_json(transform)
+        self.raw_form = RawTransformForm(
+            data,
+            name=name,
+            label="Raw JsonLogic (for experts)",
+            shown=shown,
+            original=shown if self.rows_supported else "",
+        )
+        self.is_bound = data is not None
+        self.errors_from_rows: list[str] = []
+        self.source = "rows"
+        self.validated = False
+        self.transform: dict | None = None
+
+    @property
+    def raw(self) -> forms.BoundField:
+        return self.raw_form[self.name]
+
+    @property
+    def original(self) -> forms.BoundField:
+        return self.raw_form[f"{self.name}_original"]
+
+    @property
+    def raw_errors(self) -> list[str]:
+        return list(self.raw_form.errors.get(self.name, [])) if self.validated else []
+
+    @property
+    def has_errors(self) -> bool:
+        if not self.validated:
+            return False
+        rows_invalid = self.source == "rows" and self.formset.is_bound and not self.formset.is_valid()
+        return bool(self.raw_errors or self.errors_from_rows or rows_invalid)
+
+    @property
+    def raw_panel_open(self) -> bool:
+        return bool(self.raw_errors) or not self.rows_supported or self.source == "raw"
+
+    def is_valid(self) -> bool:
+        if not self.is_bound or not self.raw_form.is_valid():
+            return False
+        self.validated = True
+        raw = self.raw_form.cleaned_data[self.name]
+        original = self.raw_form.cleaned_data[f"{self.name}_original"]
+        if _edited(raw, original) or (not self.rows_supported and raw.strip()):
+            self.source = "raw"
+            return self._take_raw(raw)
+        self.source = "rows"
+        pairs: list[tuple[str, str]] = []
+        if self.rows_posted:
+            self.formset.target_fields = schema_field_names(self.target_schema)
+            self.formset.target_what = self.target_what
+            if not self.formset.is_valid():
+                return False
+            pairs = [(form.cleaned_data["target"], form.cleaned_data["source"]) for form in self.formset.kept_forms()]
+        transform = transform_from_mapping_rows(pairs)
+        self.errors_from_rows = [_problem_text(problem) for problem in self._problems(transform)]
+        if self.errors_from_rows:
+            return False
+        self.transform = transform
+        return True
+
+    def _take_raw(self, raw: str) -> bool:
+        try:
+            transform = _parse_json(raw)
+        except ValidationError as error:
+            self.raw_form.add_error(self.name, error)
+            return False
+        if transform is not None and not isinstance(transform, dict):
+            self.raw_form.add_error(self.name, 'A transform is a JSON object: {"field": JsonLogic rule, …}.')
+            return False
+        problems = self._problems(transform or None)
+        if problems:
+            self.raw_form.add_error(self.name, [_problem_text(problem) for problem in problems])
+            return False
+        self.transform = transform or None
+        return True
+
+    def _problems(self, transform: dict | None) -> list:
+        what = self.label[:1].upper() + self.label[1:]
+        return validate_transform(transform, variables=self.known, path="", what=what, schema=self.target_schema)
+
+
 # --- Workflow and task forms ------------------------------------------------------------------
 
 # The same rule the validator applies to keys in bundles, so every key typed here round-trips.
@@ -483,19 +771,6 @@ class DurationChoiceField(forms.TypedChoiceField):
             self.choices = [*self.choices, (str(int(value.total_seconds())), duration_label(value))]
 
 
-class JsonLogicField(forms.CharField):
-    widget = forms.Textarea(attrs={"rows": 3, "class": "font-monospace", "spellcheck": "false"})
-
-    def to_python(self, value: Any) -> Any:
-        rule = _parse_json(super().to_python(value) or "")
-        if rule is not None and not isinstance(rule, (dict, list)):
-            raise ValidationError("Enter a JsonLogic rule (a JSON object).")
-        return rule
-
-    def prepare_value(self, value: Any) -> str:
-        return value if isinstance(value, str) else pretty_json(value)
-
-
 class TaskForm(StyledFormMixin, forms.Form):
     """A task of a draft workflow, with a field builder for the form the task produces."""
 
@@ -520,18 +795,21 @@ class TaskForm(StyledFormMixin, forms.Form):
         max_length=500, required=False, label="Action URL", assume_scheme="https", help_text="http(s) only."
     )
     timeout_seconds = forms.IntegerField(required=False, min_value=1, max_value=60, label="Timeout (seconds)")
-    input_transform = JsonLogicField(
-        required=False, label="Input transform (JsonLogic)", help_text="Builds the task's input from the workflow data."
-    )
-    output_transform = JsonLogicField(
-        required=False, label="Output transform (JsonLogic)", help_text="Maps the action's reply to the task output."
-    )
 
-    ACTION_FIELDS = ("action_url", "timeout_seconds", "input_transform", "output_transform")
+    ACTION_FIELDS = ("action_url", "timeout_seconds")
 
     def __init__(
-        self, data: Any = None, *, workflow: WorkflowDefinition, task: TaskDefinition | None = None, **kwargs: Any
+        self,
+        data: Any = None,
+        *,
+        workflow: WorkflowDefinition,
+        task: TaskDefinition | None = None,
+        variables: dict[str, tuple[str, str, str]] | None = None,
+        readable: set[str] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`variables`: what the input mapping offers (ticket fields, earlier tasks' outputs);
+        `readable`: every variable a transform may read (defaults to `variables`)."""
         if task is not None:
             kwargs["initial"] = {
                 "title": task.title,
@@ -543,8 +821,6 @@ class TaskForm(StyledFormMixin, forms.Form):
                 "escalate_after": str(int(task.escalate_after.total_seconds())) if task.escalate_after else "",
                 "action_url": task.action_url,
                 "timeout_seconds": task.timeout_seconds,
-                "input_transform": task.input_transform,
-                "output_transform": task.output_transform,
             }
         super().__init__(data, **kwargs)
         self.workflow, self.task = workflow, task
@@ -561,6 +837,30 @@ class TaskForm(StyledFormMixin, forms.Form):
             prefix="output",
             label="Form the task produces",
             help_text="What the assignee fills in (or the action replies). Later conditions can use these fields.",
+        )
+        variables = variables or {}
+        readable = {*(readable if readable is not None else variables), "ticket.*"}
+        self.input_mapping = MappingBuilder(
+            data,
+            transform=task.input_transform if task else None,
+            name="input_transform",
+            label="input transform",
+            help_text="What the action is sent: each field is filled from a ticket field or an earlier task's answer.",
+            variables=variables,
+            known=readable,
+            target_schema=task.input_schema if task else None,
+            target_what="The task's input",
+        )
+        self.output_mapping = MappingBuilder(
+            data,
+            transform=task.output_transform if task else None,
+            name="output_transform",
+            label="output transform",
+            help_text="What the task keeps from the action's reply: response.<field> is a field of the reply.",
+            source_prefix="response.",
+            known=readable | known_variables(task_outputs={}, for_output_transform=True),
+            target_schema=task.output_schema if task else None,
+            target_what="The form the task produces",
         )
 
     def clean_key(self) -> str:
@@ -580,11 +880,30 @@ class TaskForm(StyledFormMixin, forms.Form):
                 cleaned[name] = None if name != "action_url" else ""
         return cleaned
 
+    @property
+    def is_action(self) -> bool:
+        return getattr(self, "cleaned_data", {}).get("task_type") in (TaskType.SYNC_ACTION, TaskType.ASYNC_ACTION)
+
+    @property
+    def has_builder_errors(self) -> bool:
+        return bool(
+            self.builder.raw_errors
+            or self.builder.errors_from_rows
+            or self.input_mapping.has_errors
+            or self.output_mapping.has_errors
+        )
+
     def is_valid(self) -> bool:
-        # Both halves validate, so every error shows at once.
+        # Every part validates, so every error shows at once.
         form_ok = super().is_valid()
         builder_ok = self.builder.is_valid()
-        return form_ok and builder_ok
+        mappings_ok = True
+        if self.is_action:  # a form task has no transforms; its hidden mappings are ignored
+            # The output transform fills the fields of the form as saved now, not as it was.
+            self.output_mapping.target_schema = self.builder.schema if builder_ok else None
+            input_ok = self.input_mapping.is_valid()
+            mappings_ok = self.output_mapping.is_valid() and input_ok
+        return form_ok and builder_ok and mappings_ok
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -599,10 +918,10 @@ class TaskForm(StyledFormMixin, forms.Form):
                 "escalate_after",
                 "action_url",
                 "timeout_seconds",
-                "input_transform",
-                "output_transform",
             )
         }
+        kwargs["input_transform"] = self.input_mapping.transform if self.is_action else None
+        kwargs["output_transform"] = self.output_mapping.transform if self.is_action else None
         kwargs["timeout_seconds"] = kwargs["timeout_seconds"] or None
         kwargs["output_schema"] = self.builder.schema
         if data["key"] or self.task is None:

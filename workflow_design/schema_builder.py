@@ -5,6 +5,9 @@
 - Conditions: "field, operator, value" ↔ a JsonLogic rule
   (`condition_to_jsonlogic`, `jsonlogic_to_condition`); anything more complex is
   shown and edited as raw JsonLogic.
+- Transforms: "target field ← variable" rows ↔ `{target: {"var": path}}`
+  (`transform_from_mapping_rows`, `mapping_rows_from_transform`); anything more
+  complex is edited as raw JsonLogic too.
 
 No database access here, so the ticket-type pages, the workflow editor and the
 diagram can all use the same functions.
@@ -294,3 +297,31 @@ def condition_text(rule: Any) -> str:
     if operator in VALUE_OPERATORS:
         text += f" {_display_value(value)}"
     return text
+
+
+# --- Transforms (mappings) ------------------------------------------------------------
+
+
+def mapping_rows_from_transform(transform: Any) -> list[tuple[str, str]] | None:
+    """(target, variable) pairs when every rule is a plain `{"var": "<path>"}` copy; None otherwise.
+
+    A default (`{"var": [path, default]}`), any operator, or a target that is not a
+    field name makes the transform too complex for rows: it is edited as raw JsonLogic.
+    """
+    if transform is None or transform == {}:
+        return []
+    if not isinstance(transform, dict):
+        return None
+    rows = []
+    for target, rule in transform.items():
+        if not isinstance(target, str) or not FIELD_NAME_PATTERN.match(target):
+            return None
+        if not isinstance(rule, dict) or set(rule) != {"var"} or not isinstance(rule["var"], str) or not rule["var"]:
+            return None
+        rows.append((target, rule["var"]))
+    return rows
+
+
+def transform_from_mapping_rows(rows: list[tuple[str, str]]) -> dict[str, Any] | None:
+    """`{target: {"var": variable}}` in row order; None for no rows (the task has no transform)."""
+    return {target: {"var": variable} for target, variable in rows} or None

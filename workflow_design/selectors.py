@@ -99,6 +99,24 @@ def condition_variables(
     return variables
 
 
+def transform_variables(
+    *, workflow: WorkflowDefinition, task: TaskDefinition | None
+) -> tuple[dict[str, tuple[str, str, str]], set[str]]:
+    """What an action's input mapping offers, and every variable its transforms may read.
+
+    Offered: ticket fields and the outputs of the tasks before `task` (all tasks for a new one).
+    Readable: ticket fields and every task's outputs, as the definition validator allows.
+    """
+    tasks = workflow_tasks(workflow=workflow)
+    readable = condition_variables(workflow=workflow, tasks=tasks)
+    # The task itself and the ones after it (in editor order) have not answered yet.
+    later = set() if task is None else {t.key for t in tasks if (t.position, t.pk) >= (task.position, task.pk)}
+    offered = {
+        var: value for var, value in readable.items() if not (var.startswith("tasks.") and var.split(".")[1] in later)
+    }
+    return offered, set(readable)
+
+
 def _label(name: str, type_code: str) -> str:
     return f"{name} ({FIELD_TYPES[type_code][0].lower()})" if type_code in FIELD_TYPES else name
 

@@ -537,7 +537,7 @@ def _check_variable(name: Any, variables: set[str] | None, path: str, problems: 
         problems.append(Problem(path, f"Unknown variable {_quote(name)}; known: {hint}."))
 
 
-def _validate_transform(transform: Any, *, variables: set[str], path: str, what: str, schema: Any) -> list[Problem]:
+def validate_transform(transform: Any, *, variables: set[str], path: str, what: str, schema: Any) -> list[Problem]:
     """A transform maps output field -> JsonLogic rule."""
     if transform is None:
         return []
@@ -668,7 +668,7 @@ def _validate_task(task: Any, path: str, *, variables: set[str], roles: set[str]
         schema = _typed(task, schema_key, "object")
         if schema is not None:
             problems += validate_fields_schema(schema, join(path, schema_key))
-    problems += _validate_transform(
+    problems += validate_transform(
         task.get("input_transform"),
         variables=variables,
         path=join(path, "input_transform"),
@@ -680,7 +680,7 @@ def _validate_task(task: Any, path: str, *, variables: set[str], roles: set[str]
     output_transform = _typed(task, "output_transform", "object|null")
     if task_type in ACTION_TASK_TYPES:
         problems += _validate_action(name, action_url, timeout, task, path)
-        problems += _validate_transform(
+        problems += validate_transform(
             output_transform,
             variables=variables | known_variables(task_outputs={}, for_output_transform=True),
             path=join(path, "output_transform"),

@@ -39,6 +39,7 @@ from workflow_design.schema_builder import condition_text
 from workflow_design.selectors import (
     STATUS_FILTERS,
     condition_variables,
+    transform_variables,
     workflow_list,
     workflow_tasks,
     workflow_transitions,
@@ -288,13 +289,17 @@ class TaskFormView(DraftChildMixin, View):
 
     template_name = "workflow_design/task_form.html"
 
+    def _make_form(self, data: Any = None) -> TaskForm:
+        offered, readable = transform_variables(workflow=self.workflow, task=self.task)
+        return TaskForm(data, workflow=self.workflow, task=self.task, variables=offered, readable=readable)
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.workflow.is_editable:
             return _not_editable(request, self.workflow)
-        return self._form(request, TaskForm(workflow=self.workflow, task=self.task))
+        return self._form(request, self._make_form())
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = TaskForm(request.POST, workflow=self.workflow, task=self.task)
+        form = self._make_form(request.POST)
         if not form.is_valid():
             return self._form(request, form)
         try:

@@ -1,7 +1,9 @@
 /* Workflow designer helpers: no inline handlers (CSP), everything delegated or run on htmx:load.
  * - [data-slug-source] fills the [data-slug-target] of its [data-slug-scope] until that is edited by hand.
  * - [data-type-select] shows the [data-show-for="a b"] parts of its [data-type-scope] for those values.
- * - [data-remove-row] (a field builder's DELETE checkbox) hides its row.
+ * - [data-remove-row] (a field or mapping builder's DELETE checkbox) hides its row.
+ * - [data-add-mapping] adds a row to its [data-mapping-builder] from the builder's <template>
+ *   (the formset's empty form, __prefix__ replaced by the next index) and counts it in TOTAL_FORMS.
  * - form[data-confirm] asks before submitting.
  * - Mermaid diagrams swapped in by htmx are drawn.
  */
@@ -62,8 +64,29 @@
     var element = event.target;
     if (element.matches("[data-type-select]")) { applyTypes(element.closest("[data-type-scope]")); }
     if (element.matches("[data-remove-row]") && element.checked) {
-      element.closest("[data-field-row]").classList.add("d-none");
+      element.closest("[data-field-row], [data-mapping-row]").classList.add("d-none");
     }
+  });
+
+  function addMappingRow(builder) {
+    var template = builder.querySelector("template[data-mapping-template]");
+    var rows = builder.querySelector("[data-mapping-rows]");
+    var total = builder.querySelector('input[name$="-TOTAL_FORMS"]');
+    var most = builder.querySelector('input[name$="-MAX_NUM_FORMS"]');
+    if (!template || !rows || !total) { return; }
+    var index = parseInt(total.value, 10) || 0;
+    if (most && index >= parseInt(most.value, 10)) { return; }
+    rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+    total.value = String(index + 1);
+    var row = rows.lastElementChild;
+    init(row);
+    var first = row.querySelector("input:not([type=hidden]):not([type=checkbox]), select");
+    if (first) { first.focus(); }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-mapping]");
+    if (button) { addMappingRow(button.closest("[data-mapping-builder]")); }
   });
 
   document.addEventListener("submit", function (event) {

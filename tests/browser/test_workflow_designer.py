@@ -151,3 +151,60 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
     assert ticket_type.fields_schema["required"] == ["what_do_you_need"]
     assert ticket_type.fields_schema["properties"]["amount"]["type"] == "number"
     assert page.console_errors == []
+
+
+MAPPINGS = [("sku", "collect-items.sku (short text)"), ("quantity", "collect-items.quantity (whole number)")]
+
+
+def test_creator_maps_an_action_tasks_input_and_reply_without_typing_json(page):
+    from workflow_design import services
+
+    company = CompanyFactory(name="Bloom Florists")
+    creator = UserFactory(company=company, email="wes@bloom.example", roles=[SystemRole.WORKFLOW_CREATOR])
+    workflow = services.workflow_create(company=company, user=None, title="Customer order")
+    services.task_create(
+        workflow=workflow,
+        title="Collect items",
+        key="collect-items",
+        output_schema={
+            "type": "object",
+            "properties": {"sku": {"type": "string", "title": "SKU"}, "quantity": {"type": "integer"}},
+            "x-order": ["sku", "quantity"],
+        },
+    )
+    log_in(page, creator.email, TEST_PASSWORD)
+    page.goto(f"/design/workflows/{workflow.pk}/edit/")
+    page.get_by_role("link", name="Add task").click()
+    form = page.get_by_test_id("task-form")
+    inputs = form.locator('[data-mapping-builder="input_transform_rows"]')
+    expect(inputs).to_be_hidden()  # a form task has no transforms
+    form.get_by_label("Title").fill("Check stock")
+    form.get_by_label("Type").first.select_option(label="HTTP action (answers at once)")
+    expect(inputs).to_be_visible()
+    form.get_by_label("Action URL").fill("https://stock.example/check")
+
+    rows = inputs.locator("[data-mapping-row]")
+    for count, (target, source) in enumerate(MAPPINGS, start=1):
+        inputs.get_by_role("button", name="Add a mapping").click()
+        expect(rows).to_have_count(count)
+        rows.last.get_by_label("Field", exact=True).fill(target)
+        rows.last.get_by_label("From", exact=True).select_option(label=source)
+
+    outputs = form.locator('[data-mapping-builder="output_transform_rows"]')
+    outputs.get_by_role("button", name="Add a mapping").click()
+    reply = outputs.locator("[data-mapping-row]")
+    expect(reply).to_have_count(1)
+    expect(reply.get_by_label("From", exact=True)).to_have_value("response.")
+    reply.get_by_label("Field", exact=True).fill("in_stock")
+    reply.get_by_label("From", exact=True).fill("response.available")
+    screenshot(page, "designer-action-task-form")
+
+    form.get_by_role("button", name="Add this task").click()
+    expect(page.get_by_test_id("task-form")).to_have_count(0)
+    task = workflow.tasks.get(key="check-stock")
+    assert task.input_transform == {
+        "sku": {"var": "tasks.collect-items.sku"},
+        "quantity": {"var": "tasks.collect-items.quantity"},
+    }
+    assert task.output_transform == {"in_stock": {"var": "response.available"}}
+    assert page.console_errors == []

@@ -7,9 +7,11 @@ from workflow_design.schema_builder import (
     condition_text,
     condition_to_jsonlogic,
     jsonlogic_to_condition,
+    mapping_rows_from_transform,
     rows_to_schema,
     schema_field_types,
     schema_to_rows,
+    transform_from_mapping_rows,
 )
 
 ALL_KINDS = [
@@ -157,3 +159,39 @@ def test_condition_text_reads_as_a_sentence():
     assert condition_text({"==": [{"var": "ticket.rush"}, True]}) == "ticket.rush is true"
     assert condition_text({">": [{"var": "ticket.qty"}, 3]}) == "ticket.qty greater than 3"
     assert condition_text({"or": [True, False]}) == '{"or":[true,false]}'
+
+
+# --- Transforms ---------------------------------------------------------------------
+
+
+def test_plain_copies_become_mapping_rows_in_order():
+    transform = {"sku": {"var": "tasks.collect-items.sku"}, "quantity": {"var": "tasks.collect-items.quantity"}}
+    assert mapping_rows_from_transform(transform) == [
+        ("sku", "tasks.collect-items.sku"),
+        ("quantity", "tasks.collect-items.quantity"),
+    ]
+    assert transform_from_mapping_rows(mapping_rows_from_transform(transform)) == transform
+
+
+def test_no_transform_is_no_rows_and_no_rows_is_no_transform():
+    assert mapping_rows_from_transform(None) == []
+    assert mapping_rows_from_transform({}) == []
+    assert transform_from_mapping_rows([]) is None
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        {"in_stock": {"!!": [{"var": "response.available"}]}},
+        {"quantity": {"var": ["response.quantity", 0]}},
+        {"quantity": {"var": "response.quantity"}, "total": {"*": [{"var": "response.price"}, 2]}},
+        {"quantity": {"var": ""}},
+        {"quantity": {"var": "x", "extra": 1}},
+        {"Bad Name": {"var": "response.x"}},
+        {"note": "a literal"},
+        {"var": "ticket"},
+        ["not", "an", "object"],
+    ],
+)
+def test_anything_beyond_plain_copies_is_too_complex_for_rows(transform):
+    assert mapping_rows_from_transform(transform) is None

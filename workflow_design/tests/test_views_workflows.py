@@ -558,3 +558,186 @@ def test_detail_and_editor_queries_do_not_grow_with_tasks(client, tenant, django
     assert response.status_code == 200
     assert len(response.context["tasks"]) == tasks
     assert WorkflowTransition.objects.filter(workflow=workflow).count() == 1 + 2 * (tasks - 1)
+
+
+# --- Mapping builder (action transforms) -----------------------------------------------------
+
+ITEMS_SCHEMA = {
+    "type": "object",
+    "properties": {"sku": {"type": "string", "title": "SKU"}, "quantity": {"type": "integer", "title": "Quantity"}},
+    "x-order": ["sku", "quantity"],
+}
+STOCK_SCHEMA = {
+    "type": "object",
+    "properties": {"in_stock": {"type": "boolean", "title": "In stock"}, "available": {"type": "integer"}},
+}
+
+
+def mapping_post(name, rows=(), *, raw=None, original=""):
+    """The POST data of one mapping builder: (target, source) rows, the raw textarea and what the page showed."""
+    data = management(f"{name}_rows", len(rows))
+    for index, (target, source) in enumerate(rows):
+        data[f"{name}_rows-{index}-target"] = target
+        data[f"{name}_rows-{index}-source"] = source
+    data[name] = raw if raw is not None else original
+    data[f"{name}_original"] = original
+    return data
+
+
+def action_post(title, *, key="", inputs=(), outputs=(), fields=(), **extra):
+    return task_post(
+        title,
+        key=key,
+        rows=fields,
+        task_type="SYNC_ACTION",
+        action_url="https://stock.example/check",
+        **mapping_post("input_transform", inputs),
+        **mapping_post("output_transform", outputs),
+        **extra,
+    )
+
+
+@pytest.fixture
+def order_workflow(tenant):
+    workflow = services.workflow_create(company=tenant.company, user=None, title="Orders")
+    services.task_create(workflow=workflow, title="Collect items", key="collect-items", output_schema=ITEMS_SCHEMA)
+    return workflow
+
+
+def test_action_task_transforms_are_built_from_mapping_rows(client, tenant, order_workflow):
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:task-create", args=[order_workflow.pk])
+    form = client.get(url, **HTMX).content.decode()
+    assert 'value="tasks.collect-items.sku"' in form and "Add a mapping" in form
+    assert 'name="input_transform_rows-__prefix__-target"' in form  # the row "Add a mapping" clones
+
+    data = action_post(
+        "Stock check",
+        inputs=[("sku", "tasks.collect-items.sku"), ("quantity", "tasks.collect-items.quantity"), ("", "")],
+        outputs=[("in_stock", "response.available"), ("", "response.")],  # blank rows are ignored
+        fields=[{"label": "In stock", "name": "in_stock", "type": "boolean"}],
+    )
+    response = client.post(url, data, **HTMX)
+    assert response["HX-Retarget"] == "#editor"
+    task = order_workflow.tasks.get(key="stock-check")
+    assert task.input_transform == {
+        "sku": {"var": "tasks.collect-items.sku"},
+        "quantity": {"var": "tasks.collect-items.quantity"},
+    }
+    assert task.output_transform == {"in_stock": {"var": "response.available"}}
+
+    # The form opens with the rows, and a removed row drops its mapping.
+    edit = reverse("design:task-edit", args=[order_workflow.pk, task.pk])
+    assert client.get(edit, **HTMX).context["form"].input_mapping.formset.initial == [
+        {"target": "sku", "source": "tasks.collect-items.sku"},
+        {"target": "quantity", "source": "tasks.collect-items.quantity"},
+    ]
+    data.update(key="stock-check", **{"input_transform_rows-1-DELETE": "on"})
+    client.post(edit, data, **HTMX)
+    task.refresh_from_db()
+    assert task.input_transform == {"sku": {"var": "tasks.collect-items.sku"}}
+
+
+def test_an_edited_raw_transform_wins_over_the_rows(client, tenant, order_workflow):
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    rule = {"in_stock": {"!!": [{"var": "response.available"}]}}
+    data = action_post("Stock check", inputs=[("sku", "tasks.collect-items.sku")], outputs=[("in_stock", "response.x")])
+    data["output_transform"] = json.dumps(rule)
+    client.post(reverse("design:task-create", args=[order_workflow.pk]), data, **HTMX)
+    task = order_workflow.tasks.get(key="stock-check")
+    assert task.output_transform == rule
+    assert task.input_transform == {"sku": {"var": "tasks.collect-items.sku"}}
+
+
+def test_mapping_errors_show_next_to_their_row_and_nothing_is_saved(client, tenant, order_workflow):
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:task-create", args=[order_workflow.pk])
+    data = action_post(
+        "Stock check",
+        inputs=[("Bad Name", "tasks.collect-items.sku"), ("sku", "tasks.ghost.sku"), ("sku", "")],
+        outputs=[("in_stock", "response.available"), ("in_stock", "response.other"), ("note", "reply.text")],
+    )
+    response = client.post(url, data, **HTMX)
+    assert "HX-Retarget" not in response
+    form = response.context["form"]
+    inputs, outputs = form.input_mapping.formset.forms, form.output_mapping.formset.forms
+    assert "Start with a letter" in inputs[0].errors["target"][0]
+    assert "not a variable this task can read" in inputs[1].errors["source"][0]
+    assert "Choose where the value comes from" in inputs[2].errors["source"][0]
+    assert "Another mapping already fills “in_stock”" in outputs[1].errors["target"][0]
+    assert "Unknown variable “reply.text”" in outputs[2].errors["source"][0]
+    content = response.content.decode()
+    assert "Please fix the marked fields" in content
+    assert 'data-field-error="target"' in content and 'data-field-error="source"' in content
+    assert not order_workflow.tasks.filter(key="stock-check").exists()
+
+    # Targets of the output transform are the fields of the form the task produces.
+    data = action_post(
+        "Stock check",
+        outputs=[("in_stok", "response.available")],
+        fields=[{"label": "In stock", "name": "in_stock", "type": "boolean"}],
+    )
+    response = client.post(url, data, **HTMX)
+    assert "has no field “in_stok”; use one of: in_stock" in response.content.decode()
+    assert not order_workflow.tasks.filter(key="stock-check").exists()
+
+
+def test_raw_transform_problems_show_next_to_the_textarea(client, tenant, order_workflow):
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:task-create", args=[order_workflow.pk])
+    data = action_post("Stock check")
+    data["input_transform"] = '{"sku": {"var": "tasks.ghost.sku"}}'
+    response = client.post(url, data, **HTMX)
+    assert response.context["form"].input_mapping.raw_errors
+    content = response.content.decode()
+    assert 'data-field-error="input_transform"' in content and "tasks.ghost.sku" in content
+    data["input_transform"] = '["not", "a", "mapping"]'
+    assert "A transform is a JSON object" in client.post(url, data, **HTMX).content.decode()
+    assert not order_workflow.tasks.filter(key="stock-check").exists()
+
+
+def test_a_complex_transform_opens_raw_and_survives_an_edit_that_does_not_touch_it(client, tenant, order_workflow):
+    complex_rule = {
+        "in_stock": {"!!": [{"var": "response.available"}]},
+        "available": {"var": ["response.available", 0]},
+    }
+    task = services.task_create(
+        workflow=order_workflow,
+        title="Stock check",
+        key="stock-check",
+        task_type="SYNC_ACTION",
+        action_url="https://stock.example/check",
+        output_schema=STOCK_SCHEMA,
+        input_transform={"sku": {"var": "tasks.collect-items.sku"}},
+        output_transform=complex_rule,
+    )
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:task-edit", args=[order_workflow.pk, task.pk])
+    page = client.get(url, **HTMX)
+    form = page.context["form"]
+    assert not form.output_mapping.rows_supported and form.output_mapping.raw_panel_open
+    assert "does more than copy values" in page.content.decode()
+    shown_input = json.dumps(task.input_transform, indent=2)
+    data = {
+        **task_post("Stock check", key="stock-check", task_type="SYNC_ACTION", action_url=task.action_url),
+        **mapping_post("input_transform", [("sku", "tasks.collect-items.sku")], original=shown_input),
+        # What the page showed: the rule in the textarea, no original, no rows.
+        **mapping_post("output_transform", raw=form.output_mapping.raw.value()),
+        "title": "Check the stock",
+    }
+    response = client.post(url, data, **HTMX)
+    assert response["HX-Retarget"] == "#editor"
+    task.refresh_from_db()
+    assert task.title == "Check the stock"
+    assert task.output_transform == complex_rule
+    assert task.input_transform == {"sku": {"var": "tasks.collect-items.sku"}}
+
+
+def test_input_mapping_offers_earlier_tasks_only(client, tenant, order_workflow):
+    first = order_workflow.tasks.get(key="collect-items")
+    later = services.task_create(workflow=order_workflow, title="Ship", key="ship", output_schema=STOCK_SCHEMA)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    form = client.get(reverse("design:task-edit", args=[order_workflow.pk, first.pk]), **HTMX).content.decode()
+    assert "tasks.collect-items.sku" not in form and "tasks.ship.in_stock" not in form
+    form = client.get(reverse("design:task-edit", args=[order_workflow.pk, later.pk]), **HTMX).content.decode()
+    assert 'value="tasks.collect-items.sku"' in form and 'value="tasks.ship.in_stock"' not in form
