@@ -80,7 +80,22 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+    too_wide = page.evaluate(WIDER_THAN_VIEWPORT)
     page.set_viewport_size(size)
+    assert not too_wide, f"{name}: the page scrolls sideways on a phone because of {too_wide}"
+
+
+# A page must not scroll sideways on a phone (tables may, inside .table-responsive).
+# When it does, name a few elements that stick out past the right edge.
+WIDER_THAN_VIEWPORT = """() => {
+  if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + (typeof el.className === "string" && el.className.trim()
+       ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  return [...document.body.querySelectorAll("*")]
+    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .reverse().slice(0, 5).map(name).concat(["page width " + document.documentElement.scrollWidth + "px"]);
+}"""
 
 
 def log_in(page, email: str, password: str) -> None:
