@@ -206,14 +206,27 @@ class FieldRowForm(StyledFormMixin, forms.Form):
         }
 
 
-class BaseFieldRowFormSet(BaseFormSet):
-    def kept_forms(self) -> list[FieldRowForm]:
+class BuilderRowFormSet(BaseFormSet):
+    """Rows of a builder (fields, mappings): every posted row is validated, blank and
+    deleted rows are left out of the result."""
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if index is not None:
+            # Validate every posted row, even an "extra" one equal to its initial value
+            # (INITIAL_FORMS is only a hint from the page); blank rows are skipped by `is_blank`.
+            kwargs["empty_permitted"] = False
+        return kwargs
+
+    def kept_forms(self) -> list[forms.Form]:
         return [
             form
             for form in self.forms
             if hasattr(form, "cleaned_data") and not self._should_delete_form(form) and not form.is_blank
         ]
 
+
+class BaseFieldRowFormSet(BuilderRowFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -503,25 +516,10 @@ class MappingRowForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-class BaseMappingRowFormSet(BaseFormSet):
+class BaseMappingRowFormSet(BuilderRowFormSet):
     # Fields the targets must be among (a schema's fields); empty: any field name.
     target_fields: list[str] = []
     target_what = "the form"
-
-    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs(index)
-        if index is not None:
-            # Validate every posted row, even an "extra" one equal to its initial value
-            # (INITIAL_FORMS is only a hint from the page); blank rows are skipped by `is_blank`.
-            kwargs["empty_permitted"] = False
-        return kwargs
-
-    def kept_forms(self) -> list[MappingRowForm]:
-        return [
-            form
-            for form in self.forms
-            if hasattr(form, "cleaned_data") and not self._should_delete_form(form) and not form.is_blank
-        ]
 
     def clean(self) -> None:
         # Checked even when other rows have errors, so every row shows its problem at once.

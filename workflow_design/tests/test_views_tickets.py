@@ -218,3 +218,23 @@ def test_list_queries_are_bounded(client, tenant, django_assert_max_num_queries,
         response = client.get(reverse("design:ticket-list"))
     assert response.status_code == 200
     assert len(response.context["ticket_types"]) == min(count, 25)
+
+
+def test_unchanged_field_rows_are_kept_whatever_initial_forms_says(client, tenant):
+    # INITIAL_FORMS is only a hint from the page: a row equal to its initial value must
+    # still be read, not silently dropped (which would delete the field on save).
+    two_task_workflow(tenant.company, publish=True)
+    schema = {"type": "object", "properties": {"item": {"type": "string", "title": "Item"}}, "x-order": ["item"]}
+    ticket_type = TicketDefinitionFactory(
+        company=tenant.company, workflow_key="purchase-approval", fields_schema=schema
+    )
+    as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
+
+    client.post(
+        reverse("design:ticket-edit", args=[ticket_type.pk]),
+        ticket_post("Renamed", "purchase-approval", rows=[{"label": "Item", "name": "item", "type": "text"}]),
+    )
+
+    ticket_type.refresh_from_db()
+    assert ticket_type.title == "Renamed"
+    assert list(ticket_type.fields_schema["properties"]) == ["item"]
