@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -13,8 +13,8 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import FormView
 
-from users.roles import PERM_DESIGN_WORKFLOWS, PERM_VIEW_DEFINITIONS
 from users.tenancy import CompanyRequiredMixin
+from workflow_design.access import DesignReadMixin, DesignWriteMixin
 from workflow_design.bundles import BundleInvalid, dump_bundle, export_bundle, import_bundle, parse_bundle
 from workflow_design.forms_bundles import BundleImportForm
 
@@ -26,8 +26,7 @@ def bundle_download(doc: dict, filename: str) -> HttpResponse:
     return response
 
 
-class BundleImportView(LoginRequiredMixin, CompanyRequiredMixin, PermissionRequiredMixin, FormView):
-    permission_required = PERM_DESIGN_WORKFLOWS
+class BundleImportView(LoginRequiredMixin, CompanyRequiredMixin, DesignWriteMixin, FormView):
     template_name = "workflow_design/bundle_import.html"
     form_class = BundleImportForm
 
@@ -42,9 +41,7 @@ class BundleImportView(LoginRequiredMixin, CompanyRequiredMixin, PermissionRequi
         return redirect("design:workflow-list")
 
 
-class CompanyExportView(LoginRequiredMixin, CompanyRequiredMixin, PermissionRequiredMixin, View):
-    permission_required = PERM_VIEW_DEFINITIONS
-
+class CompanyExportView(LoginRequiredMixin, CompanyRequiredMixin, DesignReadMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         doc = export_bundle(request.company)
         stamp = timezone.localdate().isoformat()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,9 +18,10 @@ from django.views.generic import DetailView, ListView
 from django_fsm import TransitionNotAllowed
 
 from ticketflower.views import HtmxPartialMixin
-from users.roles import PERM_DESIGN_WORKFLOWS, PERM_VIEW_DEFINITIONS
+from users.roles import PERM_DESIGN_WORKFLOWS
 from users.tenancy import CompanyObjectMixin, CompanyRequiredMixin, CompanyScopedMixin
 from workflow_design import services
+from workflow_design.access import DesignReadMixin, DesignWriteMixin
 from workflow_design.forms import FieldBuilder
 from workflow_design.forms_tickets import TicketDefinitionForm
 from workflow_design.models import DefinitionStatus, TicketDefinition
@@ -29,9 +30,8 @@ from workflow_design.selectors import STATUS_FILTERS, current_workflows
 from workflow_design.services import InvalidDefinition
 
 
-class TicketListView(LoginRequiredMixin, CompanyScopedMixin, PermissionRequiredMixin, HtmxPartialMixin, ListView):
+class TicketListView(LoginRequiredMixin, CompanyScopedMixin, DesignReadMixin, HtmxPartialMixin, ListView):
     model = TicketDefinition
-    permission_required = PERM_VIEW_DEFINITIONS
     template_name = "workflow_design/ticket_list.html"
     context_object_name = "ticket_types"
     paginate_by = 25
@@ -62,9 +62,8 @@ class TicketListView(LoginRequiredMixin, CompanyScopedMixin, PermissionRequiredM
         return context
 
 
-class TicketDetailView(LoginRequiredMixin, CompanyObjectMixin, PermissionRequiredMixin, DetailView):
+class TicketDetailView(LoginRequiredMixin, CompanyObjectMixin, DesignReadMixin, DetailView):
     model = TicketDefinition
-    permission_required = PERM_VIEW_DEFINITIONS
     template_name = "workflow_design/ticket_detail.html"
     context_object_name = "ticket_type"
 
@@ -92,7 +91,6 @@ class TicketFormMixin:
     """One page for a ticket type's details and its fields (the shared field builder)."""
 
     template_name = "workflow_design/ticket_form.html"
-    permission_required = PERM_DESIGN_WORKFLOWS
     ticket_type: TicketDefinition | None = None
 
     def forms(self, request: HttpRequest) -> tuple[TicketDefinitionForm, FieldBuilder]:
@@ -146,14 +144,14 @@ class TicketFormMixin:
         )
 
 
-class TicketCreateView(LoginRequiredMixin, CompanyRequiredMixin, TicketFormMixin, PermissionRequiredMixin, View):
+class TicketCreateView(LoginRequiredMixin, CompanyRequiredMixin, TicketFormMixin, DesignWriteMixin, View):
     def save(self, request: HttpRequest, data: dict, fields_schema: dict) -> TicketDefinition:
         return services.ticket_definition_create(
             company=request.company, user=request.user, fields_schema=fields_schema, **data
         )
 
 
-class TicketUpdateView(LoginRequiredMixin, CompanyObjectMixin, TicketFormMixin, PermissionRequiredMixin, View):
+class TicketUpdateView(LoginRequiredMixin, CompanyObjectMixin, TicketFormMixin, DesignWriteMixin, View):
     model = TicketDefinition
 
     @property
@@ -165,11 +163,10 @@ class TicketUpdateView(LoginRequiredMixin, CompanyObjectMixin, TicketFormMixin, 
         return services.ticket_definition_update(ticket_definition=self.object, fields_schema=fields_schema, **data)
 
 
-class TicketActionView(LoginRequiredMixin, CompanyObjectMixin, PermissionRequiredMixin, View):
+class TicketActionView(LoginRequiredMixin, CompanyObjectMixin, DesignWriteMixin, View):
     """POST-only status changes; another company's id is a 404, a reader's POST a 403."""
 
     model = TicketDefinition
-    permission_required = PERM_DESIGN_WORKFLOWS
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,9 +21,10 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from ticketflower.views import HtmxPartialMixin
-from users.roles import PERM_DESIGN_WORKFLOWS, PERM_VIEW_DEFINITIONS
+from users.roles import PERM_DESIGN_WORKFLOWS
 from users.tenancy import CompanyObjectMixin, CompanyRequiredMixin
 from workflow_design import services
+from workflow_design.access import DesignReadMixin, DesignWriteMixin
 from workflow_design.diagram import workflow_mermaid
 from workflow_design.forms import (
     MAX_FIELD_ROWS,
@@ -46,14 +47,6 @@ from workflow_design.selectors import (
     workflow_versions,
 )
 from workflow_design.services import InvalidDefinition, NotEditable
-
-
-class DesignReadMixin(PermissionRequiredMixin):
-    permission_required = PERM_VIEW_DEFINITIONS
-
-
-class DesignWriteMixin(PermissionRequiredMixin):
-    permission_required = PERM_DESIGN_WORKFLOWS
 
 
 def _problem_text(problem: Any) -> str:
@@ -284,38 +277,48 @@ class DraftChildMixin(LoginRequiredMixin, CompanyRequiredMixin, DesignWriteMixin
         return super().dispatch(request, *args, **kwargs)
 
 
-class TaskFormView(DraftChildMixin, View):
-    """Add (no task_pk) or edit a task; htmx gets the form alone, errors stay next to the fields."""
+class DraftChildFormView(DraftChildMixin, View):
+    """Add or edit a task or an arrow of a draft: htmx gets the form alone, errors stay next
+    to the fields, a saved change answers with the refreshed editor."""
 
-    template_name = "workflow_design/task_form.html"
-
-    def _make_form(self, data: Any = None) -> TaskForm:
-        offered, readable = transform_variables(workflow=self.workflow, task=self.task)
-        return TaskForm(data, workflow=self.workflow, task=self.task, variables=offered, readable=readable)
+    template_name: str
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.workflow.is_editable:
             return _not_editable(request, self.workflow)
-        return self._form(request, self._make_form())
+        return self._form(request, self.make_form())
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self._make_form(request.POST)
+        form = self.make_form(request.POST)
         if not form.is_valid():
             return self._form(request, form)
         try:
-            if self.task is None:
-                task = services.task_create(workflow=self.workflow, **form.service_kwargs())
-                messages.success(request, f"Task “{task.title}” was added.")
-            else:
-                services.task_update(task=self.task, **form.service_kwargs())
+            self.save(request, form)
         except NotEditable:
             return _not_editable(request, self.workflow)
         return _editor_response(request, self.workflow)
 
-    def _form(self, request: HttpRequest, form: TaskForm) -> HttpResponse:
+    def _form(self, request: HttpRequest, form: Any) -> HttpResponse:
         template = f"{self.template_name}#form" if request.htmx else self.template_name
-        context = {"form": form, "builder": form.builder, "workflow": self.workflow, "task": self.task}
-        return render(request, template, context)
+        return render(request, template, {"form": form, "workflow": self.workflow, **self.form_context(form)})
+
+
+class TaskFormView(DraftChildFormView):
+    template_name = "workflow_design/task_form.html"
+
+    def make_form(self, data: Any = None) -> TaskForm:
+        offered, readable = transform_variables(workflow=self.workflow, task=self.task)
+        return TaskForm(data, workflow=self.workflow, task=self.task, variables=offered, readable=readable)
+
+    def save(self, request: HttpRequest, form: TaskForm) -> None:
+        if self.task is None:
+            task = services.task_create(workflow=self.workflow, **form.service_kwargs())
+            messages.success(request, f"Task “{task.title}” was added.")
+        else:
+            services.task_update(task=self.task, **form.service_kwargs())
+
+    def form_context(self, form: TaskForm) -> dict[str, Any]:
+        return {"builder": form.builder, "task": self.task}
 
 
 class TaskDeleteView(DraftChildMixin, View):
@@ -344,12 +347,10 @@ class TaskMoveView(DraftChildMixin, View):
         return _editor_response(request, self.workflow)
 
 
-class TransitionFormView(DraftChildMixin, View):
-    """Add (no transition_pk) or edit an arrow, its condition made with the condition builder."""
-
+class TransitionFormView(DraftChildFormView):
     template_name = "workflow_design/transition_form.html"
 
-    def _make_form(self, data: Any = None) -> TransitionForm:
+    def make_form(self, data: Any = None) -> TransitionForm:
         tasks = workflow_tasks(workflow=self.workflow)
         return TransitionForm(
             data,
@@ -359,28 +360,14 @@ class TransitionFormView(DraftChildMixin, View):
             transition=self.transition,
         )
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not self.workflow.is_editable:
-            return _not_editable(request, self.workflow)
-        return self._form(request, self._make_form())
+    def save(self, request: HttpRequest, form: TransitionForm) -> None:
+        if self.transition is None:
+            services.transition_create(workflow=self.workflow, **form.service_kwargs())
+        else:
+            services.transition_update(transition=self.transition, **form.service_kwargs())
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self._make_form(request.POST)
-        if not form.is_valid():
-            return self._form(request, form)
-        try:
-            if self.transition is None:
-                services.transition_create(workflow=self.workflow, **form.service_kwargs())
-            else:
-                services.transition_update(transition=self.transition, **form.service_kwargs())
-        except NotEditable:
-            return _not_editable(request, self.workflow)
-        return _editor_response(request, self.workflow)
-
-    def _form(self, request: HttpRequest, form: TransitionForm) -> HttpResponse:
-        template = f"{self.template_name}#form" if request.htmx else self.template_name
-        context = {"form": form, "condition": form.condition, "workflow": self.workflow, "transition": self.transition}
-        return render(request, template, context)
+    def form_context(self, form: TransitionForm) -> dict[str, Any]:
+        return {"condition": form.condition, "transition": self.transition}
 
 
 class TransitionDeleteView(DraftChildMixin, View):
