@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -26,6 +26,7 @@ from users.services import Actor, company_role_create
 from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
 from workflow_design.services import (
     InvalidDefinition,
+    published_ticket_type_problems,
     ticket_definition_upsert,
     workflow_import_version,
 )
@@ -133,19 +134,20 @@ def exported_workflow_version(company: Company, key: str) -> WorkflowDefinition 
 
 
 def export_bundle(company: Company, *, workflow: WorkflowDefinition | None = None) -> dict:
-    """The company's definitions as a bundle document.
+    """The company's live definitions as a bundle document.
 
-    Whole company: every workflow family (its published version, or its newest
-    draft if never published), every ticket definition that is not retired, and
-    every company role. With `workflow`: that version, the ticket definitions
-    using its key, and the roles they reference.
+    Whole company: the published version of every workflow key, the published
+    ticket definitions and every company role. With `workflow`: that version
+    (draft or published), the published ticket definitions using its key, and
+    the roles they reference. Drafts are work in progress: import publishes what
+    it reads, so exporting unfinished ticket types would make the bundle fail or
+    publish them elsewhere.
     """
     if workflow is not None and workflow.company_id != company.pk:
         raise ValueError("The workflow belongs to another company.")
-    ticket_definitions = TicketDefinition.objects.for_company(company).exclude(status=DefinitionStatus.RETIRED)
+    ticket_definitions = TicketDefinition.objects.for_company(company).filter(status=DefinitionStatus.PUBLISHED)
     if workflow is None:
-        keys = sorted(set(WorkflowDefinition.objects.for_company(company).values_list("key", flat=True)))
-        workflows = [exported_workflow_version(company, key) for key in keys]
+        workflows = list(WorkflowDefinition.objects.for_company(company).published().order_by("key"))
         roles = list(CompanyRole.objects.for_company(company))
     else:
         workflows = [workflow]
@@ -487,6 +489,17 @@ def import_bundle(*, company: Company, user: User | None, doc: dict) -> ImportRe
         raise BundleInvalid(problems)
     result = ImportResult()
     actor = Actor(user=user) if user is not None else None
+    try:
+        return _import_validated(company=company, user=user, actor=actor, doc=doc, result=result)
+    except (IntegrityError, DataError) as error:
+        # Validation mirrors the database's rules; should they still disagree (e.g. Unicode
+        # case folding of role names), the transaction is rolled back and the user told.
+        raise BundleInvalid(
+            [Problem("", f"The bundle conflicts with what is stored, so nothing was imported ({error}).")]
+        ) from error
+
+
+def _import_validated(*, company: Company, user: User | None, actor, doc: dict, result: ImportResult) -> ImportResult:
     with transaction.atomic():
         roles = {role.name.casefold(): role for role in CompanyRole.objects.for_company(company)}
         for role_doc in doc.get("company_roles", []):
@@ -542,6 +555,16 @@ def import_bundle(*, company: Company, user: User | None, doc: dict) -> ImportRe
                 ) from error
             target = result.created_ticket_definitions if created else result.updated_ticket_definitions
             target.append(ticket_definition.key)
+        # Ticket types already published, but not in this bundle, must still fit the new versions.
+        problems = [
+            problem
+            for key in result.workflows
+            for problem in published_ticket_type_problems(
+                workflow=WorkflowDefinition.objects.for_company(company).published().get(key=key)
+            )
+        ]
+        if problems:
+            raise BundleInvalid(problems)
     return result
 
 

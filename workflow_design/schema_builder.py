@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-FIELD_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+FIELD_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}\Z")  # as validation.FIELD_NAME_PATTERN
 
 # type code -> (label, JSON Schema "type", JSON Schema "format")
 FIELD_TYPES: dict[str, tuple[str, str, str | None]] = {

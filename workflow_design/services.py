@@ -57,6 +57,12 @@ def _assert_draft(workflow: WorkflowDefinition) -> None:
         raise NotEditable(f"{workflow} is {workflow.get_status_display().lower()}; edit its draft instead.")
 
 
+def _assert_user_of(company: Company, user: User | None) -> None:
+    # Staff superusers have no company; they act inside one by impersonating it.
+    if user is not None and user.company_id != company.pk and not user.is_superuser:
+        raise ValueError("The user belongs to another company.")
+
+
 def _assert_role_of(company: Company, role: CompanyRole | None) -> None:
     if role is not None and role.company_id != company.pk:
         raise ValueError("The company role belongs to another company.")
@@ -70,6 +76,7 @@ def workflow_create(
     *, company: Company, user: User | None, title: str, description: str = "", key: str = ""
 ) -> WorkflowDefinition:
     """A new workflow family: draft version 1."""
+    _assert_user_of(company, user)
     taken = WorkflowDefinition.objects.for_company(company).values_list("key", flat=True)
     key = key or unique_key(title, taken, fallback="workflow")
     return WorkflowDefinition.objects.create(
@@ -93,6 +100,7 @@ def workflow_draft_for_editing(*, workflow: WorkflowDefinition, user: User | Non
     Editing a published (or retired) version never changes it: its tasks and
     transitions are copied into version N+1 as a draft.
     """
+    _assert_user_of(workflow.company, user)
     if workflow.is_editable:
         return workflow
     family = WorkflowDefinition.objects.for_company(workflow.company).select_for_update().filter(key=workflow.key)
@@ -133,14 +141,36 @@ def workflow_draft_for_editing(*, workflow: WorkflowDefinition, user: User | Non
     return draft
 
 
+def published_ticket_type_problems(*, workflow: WorkflowDefinition) -> list:
+    """What would break in the published ticket types of this workflow's key if `workflow` became current."""
+    from workflow_design.validation import Problem, ticket_definition_problems
+
+    ticket_types = TicketDefinition.objects.for_company(workflow.company).filter(
+        workflow_key=workflow.key, status=DefinitionStatus.PUBLISHED
+    )
+    return [
+        Problem(f"ticket type {ticket_type.key}", f"Ticket type “{ticket_type.title}”: {problem.message}")
+        for ticket_type in ticket_types
+        for problem in ticket_definition_problems(ticket_type, workflow=workflow)
+    ]
+
+
 @transaction.atomic
-def workflow_publish(*, workflow: WorkflowDefinition) -> WorkflowDefinition:
-    """Publish a valid draft; the family's previously published version is retired."""
+def workflow_publish(*, workflow: WorkflowDefinition, check_ticket_types: bool = True) -> WorkflowDefinition:
+    """Publish a valid draft; the family's previously published version is retired.
+
+    Refused (InvalidDefinition) when the draft has problems, or when a published
+    ticket type starting this workflow would no longer fit it (e.g. a condition
+    reads a ticket field the ticket type lacks). The bundle importer checks
+    ticket types itself, after it has also written the bundle's ticket types.
+    """
     from workflow_design.validation import workflow_problems
 
     workflow = WorkflowDefinition.objects.select_for_update().get(pk=workflow.pk)
     _assert_draft(workflow)
     problems = workflow_problems(workflow)
+    if not problems and check_ticket_types:
+        problems = published_ticket_type_problems(workflow=workflow)
     if problems:
         raise InvalidDefinition(problems)
     current = (
@@ -201,6 +231,8 @@ def _clean_task_fields(workflow: WorkflowDefinition, fields: dict[str, Any]) -> 
     for name in ("remind_after", "escalate_after"):
         if isinstance(fields.get(name), (int, float)):
             fields[name] = timedelta(seconds=fields[name])
+        if fields.get(name) is not None and fields[name] < timedelta(seconds=1):
+            raise ValueError(f"{name} must be at least one second, or None.")
     return fields
 
 
@@ -335,6 +367,7 @@ def ticket_definition_create(
     allowed_roles: Iterable[CompanyRole] = (),
 ) -> TicketDefinition:
     """A new ticket type, as a draft."""
+    _assert_user_of(company, user)
     roles = _assert_roles_of(company, allowed_roles)
     taken = TicketDefinition.objects.for_company(company).values_list("key", flat=True)
     ticket_definition = TicketDefinition.objects.create(
@@ -423,6 +456,7 @@ def workflow_import_version(
     validates it (InvalidDefinition rolls everything back) and retires the
     previously published version. Atomic.
     """
+    _assert_user_of(company, user)
     family = WorkflowDefinition.objects.for_company(company).select_for_update().filter(key=key)
     family.filter(status=DefinitionStatus.DRAFT).delete()
     next_version = (family.aggregate(top=Max("version"))["top"] or 0) + 1
@@ -453,7 +487,7 @@ def workflow_import_version(
         )
         for item in transitions
     )
-    return workflow_publish(workflow=workflow)
+    return workflow_publish(workflow=workflow, check_ticket_types=False)
 
 
 @transaction.atomic
@@ -474,6 +508,7 @@ def ticket_definition_upsert(
     An update bumps the version like any edit; publishing requires a valid
     definition whose workflow has a published version (InvalidDefinition). Atomic.
     """
+    _assert_user_of(company, user)
     existing = TicketDefinition.objects.for_company(company).select_for_update().filter(key=key).first()
     if existing is None:
         ticket_definition = ticket_definition_create(

@@ -50,8 +50,9 @@ class Problem:
 
 # --- Paths and small helpers -------------------------------------------------------
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
-FIELD_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# \Z, not $: Python's $ also matches before a final newline ("it-support\n").
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}\Z")
+FIELD_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}\Z")
 TASK_TYPES = ("FORM", "SYNC_ACTION", "ASYNC_ACTION")
 ACTION_TASK_TYPES = ("SYNC_ACTION", "ASYNC_ACTION")
 MAX_TIMEOUT_SECONDS = 60
@@ -180,7 +181,7 @@ def _check_ext_ref(value: Any, path: str) -> list[Problem]:
 # --- Durations (ISO 8601) -----------------------------------------------------------
 
 _DURATION = re.compile(
-    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?\Z"
 )
 
 
@@ -974,14 +975,19 @@ def workflow_problems(workflow: WorkflowDefinition) -> list[Problem]:
     return problems
 
 
-def ticket_definition_problems(ticket_definition: TicketDefinition) -> list[Problem]:
-    """Problems of a stored ticket definition; its workflow must have a published version."""
+def ticket_definition_problems(
+    ticket_definition: TicketDefinition, *, workflow: WorkflowDefinition | None = None
+) -> list[Problem]:
+    """Problems of a stored ticket definition; its workflow must have a published version.
+
+    `workflow`: check against this version instead (one about to be published).
+    """
     from workflow_design.bundles import ticket_definition_to_doc, workflow_to_doc
     from workflow_design.models import WorkflowDefinition
 
     company = ticket_definition.company
     doc = ticket_definition_to_doc(ticket_definition)
-    published = (
+    published = workflow or (
         WorkflowDefinition.objects.for_company(company).published().filter(key=ticket_definition.workflow_key).first()
     )
     workflow_docs = {published.key: workflow_to_doc(published)} if published else {}

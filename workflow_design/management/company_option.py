@@ -11,7 +11,7 @@ def company_from_option(value: str | None) -> Company:
     """A company by id or exact name; CommandError if missing or ambiguous."""
     if not value:
         raise CommandError("Name the company with --company <id or exact name>.")
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true, int("²") fails
         company = Company.objects.filter(pk=int(value)).first()
         if company is not None:
             return company

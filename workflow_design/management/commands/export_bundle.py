@@ -10,8 +10,8 @@ from workflow_design.management.company_option import company_from_option
 
 class Command(BaseCommand):
     help = (
-        "Export a company's definitions as a ticketflower/v1 bundle: every workflow (its published version, or "
-        "its newest draft if never published), ticket type and company role; or, with --workflow, one workflow "
+        "Export a company's definitions as a ticketflower/v1 bundle: every published workflow and ticket "
+        "type and every company role; or, with --workflow, one workflow "
         "with the ticket types that use it. Writes to stdout unless --output is given."
     )
 
