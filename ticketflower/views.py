@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
+
+
+def search_text(request: HttpRequest) -> str:
+    """The list search box (`?q=`), trimmed; NUL removed, as PostgreSQL refuses it in queries."""
+    return request.GET.get("q", "").replace("\x00", "").strip()
+
 
 class HtmxPartialMixin:
     """Renders only the named partial of the page for (non-boosted) htmx requests."""

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
-from ticketflower.views import HtmxPartialMixin
+from ticketflower.views import HtmxPartialMixin, search_text
 from users import dashboard, selectors, services
 from users.forms import (
     CompanyRoleForm,
@@ -76,13 +76,13 @@ class TeamListView(LoginRequiredMixin, CompanyRequiredMixin, TeamPermissionMixin
     def get_queryset(self):
         return selectors.team_members(
             company=self.request.company,
-            search=self.request.GET.get("q", "").strip(),
+            search=search_text(self.request),
             status=self.request.GET.get("status", "active"),
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["q"] = self.request.GET.get("q", "")
+        context["q"] = search_text(self.request)
         context["status"] = self.request.GET.get("status", "active")
         context["statuses"] = [("active", "Active"), ("inactive", "Deactivated"), ("all", "Everyone")]
         return context
@@ -163,11 +163,11 @@ class CompanyRoleListView(LoginRequiredMixin, CompanyRequiredMixin, TeamPermissi
 
     def get_queryset(self):
         return selectors.company_roles_with_member_counts(
-            company=self.request.company, search=self.request.GET.get("q", "").strip()
+            company=self.request.company, search=search_text(self.request)
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(q=self.request.GET.get("q", ""), **kwargs)
+        return super().get_context_data(q=search_text(self.request), **kwargs)
 
 
 class CompanyRoleCreateView(LoginRequiredMixin, CompanyRequiredMixin, TeamPermissionMixin, FormView):
@@ -230,7 +230,7 @@ def impersonate(request: HttpRequest) -> HttpResponse:
         services.impersonation_start(request=request, company=company)
         messages.info(request, f"You are now acting inside {company}. Every change records you as the real user.")
         return redirect("dashboard")
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     companies = selectors.companies_for_staff(search=search)
     page = Paginator(companies, 25).get_page(request.GET.get("page"))
     template = "users/impersonate.html#rows" if request.htmx else "users/impersonate.html"

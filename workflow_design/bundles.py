@@ -205,6 +205,29 @@ def _depth(doc: Any) -> int:
     return deepest
 
 
+def parse_json_text(text: str, *, check_text: bool = True) -> Any:
+    """JSON typed by a person (a bundle, a raw schema, a rule) -> the value. Never crashes.
+
+    Raises ValueError whose message completes "The text …" / "The file …": bad syntax
+    (with line and column), duplicate keys, NaN/Infinity, nesting deeper than
+    MAX_DEPTH, numbers too long to read, and (with check_text) text a database
+    cannot store. Bundles leave that last check to validate_bundle, which names each path.
+    """
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.") from None
+    except RecursionError:
+        raise ValueError(f"is nested more than {MAX_DEPTH} levels deep.") from None
+    except ValueError as error:  # duplicate keys, NaN, numbers over Python's digit limit
+        raise ValueError(f"is not valid JSON: {error}.") from None
+    if _depth(value) > MAX_DEPTH:
+        raise ValueError(f"is nested more than {MAX_DEPTH} levels deep.")
+    if check_text and _text_problems(value):
+        raise ValueError("contains a NUL character or an invalid \\u escape, which cannot be stored.")
+    return value
+
+
 def parse_bundle(raw: bytes | str) -> dict:
     """Bytes (or text) of an uploaded file -> the bundle document. Raises BundleInvalid.
 
@@ -224,15 +247,9 @@ def parse_bundle(raw: bytes | str) -> dict:
             [Problem("", f"The file is not UTF-8 text (invalid byte at position {error.start}).")]
         ) from None
     try:
-        doc = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        raise BundleInvalid(
-            [Problem("", f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.")]
-        ) from None
+        doc = parse_json_text(text, check_text=False)
     except ValueError as error:
-        raise BundleInvalid([Problem("", f"The file is not valid JSON: {error}.")]) from None
-    except RecursionError:
-        raise BundleInvalid([Problem("", "The file is nested too deeply to be a bundle.")]) from None
+        raise BundleInvalid([Problem("", f"The file {error}")]) from None
     if not isinstance(doc, dict):
         raise BundleInvalid([Problem("", "A bundle must be a JSON object ({…}) at the top level.")])
     if "format" not in doc:
@@ -240,8 +257,6 @@ def parse_bundle(raw: bytes | str) -> dict:
     if doc["format"] != BUNDLE_FORMAT:
         shown = json.dumps(doc["format"])[:60]
         raise BundleInvalid([Problem("format", f'Format {shown} is not supported; expected "{BUNDLE_FORMAT}".')])
-    if _depth(doc) > MAX_DEPTH:
-        raise BundleInvalid([Problem("", f"The bundle is nested more than {MAX_DEPTH} levels deep.")])
     return doc
 
 

@@ -61,6 +61,7 @@ from workflow_design.schema_builder import (
 )
 from workflow_design.validation import (
     KEY_PATTERN,
+    MAX_PRIORITY,
     known_variables,
     schema_field_names,
     validate_transform,
@@ -68,6 +69,8 @@ from workflow_design.validation import (
 )
 
 MAX_FIELD_ROWS = 100
+# Largest min/max a field may have (a quadrillion): exact in JSON and in a float.
+BOUND_LIMIT = 10**15
 
 
 def pretty_json(value: Any) -> str:
@@ -76,13 +79,14 @@ def pretty_json(value: Any) -> str:
 
 def _parse_json(text: str) -> Any:
     """Parsed JSON, None for blank text; ValidationError with the parser's message otherwise."""
+    from workflow_design.bundles import parse_json_text
+
     if not text.strip():
         return None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        message = f"This is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})."
-        raise ValidationError(message) from error
+        return parse_json_text(text)
+    except ValueError as error:
+        raise ValidationError(f"This {error}") from error
 
 
 def _edited(raw: str, original: str) -> bool:
@@ -123,8 +127,15 @@ class FieldRowForm(StyledFormMixin, forms.Form):
     choices = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One choice per line."
     )
-    minimum = forms.DecimalField(required=False, label="Min", help_text="Length for text, value for numbers.")
-    maximum = forms.DecimalField(required=False, label="Max")
+    # Bounded: a huge exponent (1e100000) would make every later int() slow and JSON refuse it.
+    minimum = forms.DecimalField(
+        required=False,
+        label="Min",
+        help_text="Length for text, value for numbers.",
+        min_value=-BOUND_LIMIT,
+        max_value=BOUND_LIMIT,
+    )
+    maximum = forms.DecimalField(required=False, label="Max", min_value=-BOUND_LIMIT, max_value=BOUND_LIMIT)
     help_text = forms.CharField(max_length=500, required=False, label="Help text")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -244,6 +255,7 @@ FieldRowFormSet = formset_factory(
     extra=0,
     can_delete=True,
     max_num=MAX_FIELD_ROWS,
+    absolute_max=MAX_FIELD_ROWS + 1,  # build at most one row too many (to say so), whatever TOTAL_FORMS says
     validate_max=True,
 )
 
@@ -542,6 +554,7 @@ MappingRowFormSet = formset_factory(
     extra=0,
     can_delete=True,
     max_num=MAX_MAPPING_ROWS,
+    absolute_max=MAX_MAPPING_ROWS + 1,
     validate_max=True,
 )
 
@@ -936,6 +949,8 @@ class TransitionForm(StyledFormMixin, forms.Form):
     )
     priority = forms.IntegerField(
         required=False,
+        min_value=-MAX_PRIORITY,
+        max_value=MAX_PRIORITY,
         help_text="Lower is checked first; the first matching arrow wins. Empty: after the others from the same task.",
     )
     label = forms.CharField(max_length=100, required=False, help_text="Optional; shown on the diagram.")
@@ -976,7 +991,7 @@ class TransitionForm(StyledFormMixin, forms.Form):
         if self.transition is not None:
             siblings = siblings.exclude(pk=self.transition.pk)
         top = max((sibling.priority for sibling in siblings), default=None)
-        return 0 if top is None else top + 10
+        return 0 if top is None else min(top + 10, MAX_PRIORITY)
 
     def is_valid(self) -> bool:
         form_ok = super().is_valid()

@@ -16,6 +16,7 @@ diagram can all use the same functions.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,6 +203,8 @@ def coerce_value(value: Any, field_type: str | None) -> Any:
         return int(text)
     if field_type == "number":
         number = float(text)
+        if not math.isfinite(number):  # "nan", "inf", "1e400": not JSON
+            raise ValueError(f"{value!r} is not a finite number.")
         return int(number) if number.is_integer() else number
     if field_type == "boolean":
         lowered = text.lower()

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django_fsm import TransitionNotAllowed
 
-from ticketflower.views import HtmxPartialMixin
+from ticketflower.views import HtmxPartialMixin, search_text
 from users.roles import PERM_DESIGN_WORKFLOWS
 from users.tenancy import CompanyObjectMixin, CompanyRequiredMixin, CompanyScopedMixin
 from workflow_design import services
@@ -38,7 +38,7 @@ class TicketListView(LoginRequiredMixin, CompanyScopedMixin, DesignReadMixin, Ht
 
     def get_queryset(self) -> QuerySet[TicketDefinition]:
         queryset = super().get_queryset().annotate(role_count=Count("allowed_roles")).order_by("title", "pk")
-        query = self.request.GET.get("q", "").strip()
+        query = search_text(self.request)
         if query:
             queryset = queryset.filter(Q(title__icontains=query) | Q(key__icontains=query))
         status = self.request.GET.get("status", "")
@@ -54,7 +54,7 @@ class TicketListView(LoginRequiredMixin, CompanyScopedMixin, DesignReadMixin, Ht
             ticket_type.workflow = workflows.get(ticket_type.workflow_key)
             ticket_type.field_count = len((ticket_type.fields_schema or {}).get("properties", {}))
         context.update(
-            q=self.request.GET.get("q", ""),
+            q=search_text(self.request),
             status=self.request.GET.get("status", ""),
             statuses=STATUS_FILTERS,
             can_design=self.request.user.has_perm(PERM_DESIGN_WORKFLOWS),

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from ticketflower.views import HtmxPartialMixin
+from ticketflower.views import HtmxPartialMixin, search_text
 from users.roles import PERM_DESIGN_WORKFLOWS
 from users.tenancy import CompanyObjectMixin, CompanyRequiredMixin
 from workflow_design import services
@@ -124,13 +124,13 @@ class WorkflowListView(LoginRequiredMixin, CompanyRequiredMixin, DesignReadMixin
     def get_queryset(self):
         return workflow_list(
             company=self.request.company,
-            search=self.request.GET.get("q", "").strip(),
+            search=search_text(self.request),
             status=self.request.GET.get("status", ""),
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            q=self.request.GET.get("q", ""),
+            q=search_text(self.request),
             status=self.request.GET.get("status", ""),
             statuses=STATUS_FILTERS,
             **kwargs,
@@ -383,7 +383,7 @@ class TransitionDeleteView(DraftChildMixin, View):
 
 # --- Field builder rows ---------------------------------------------------------------------
 
-_PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+_PREFIX = re.compile(r"[a-z][a-z0-9_]{0,30}")
 
 
 class FieldRowView(LoginRequiredMixin, CompanyRequiredMixin, DesignWriteMixin, View):
@@ -397,7 +397,7 @@ class FieldRowView(LoginRequiredMixin, CompanyRequiredMixin, DesignWriteMixin, V
     def get(self, request: HttpRequest) -> HttpResponse:
         prefix = request.GET.get("prefix", "")
         total = request.GET.get(f"{prefix}-TOTAL_FORMS", "0")
-        if not _PREFIX.match(prefix) or not total.isdigit():
+        if not _PREFIX.fullmatch(prefix) or not re.fullmatch(r"[0-9]{1,4}", total):
             return HttpResponseBadRequest("prefix and TOTAL_FORMS are required")
         index = int(total)
         if index >= MAX_FIELD_ROWS:

@@ -333,7 +333,7 @@ def test_a_utf8_byte_order_mark_is_accepted():
         (
             '{"format": "ticketflower/v1", "x": ' + "[" * 100 + "]" * 100 + "}",
             "",
-            "The bundle is nested more than 64 levels deep.",
+            "The file is nested more than 64 levels deep.",
         ),
     ],
 )
