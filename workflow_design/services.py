@@ -53,6 +53,16 @@ def unique_key(title: str, taken: Iterable[str], *, fallback: str = "item") -> s
 
 
 def _assert_draft(workflow: WorkflowDefinition) -> None:
+    """Lock the workflow row and check it is still a draft (another tab may have published it).
+
+    Callers are atomic, so the lock holds until their change is written.
+    """
+    status = (
+        WorkflowDefinition.objects.select_for_update().filter(pk=workflow.pk).values_list("status", flat=True).first()
+    )
+    if status is None:
+        raise NotEditable(f"{workflow} no longer exists; it was discarded.")
+    workflow.status = status
     if not workflow.is_editable:
         raise NotEditable(f"{workflow} is {workflow.get_status_display().lower()}; edit its draft instead.")
 
@@ -104,6 +114,9 @@ def workflow_draft_for_editing(*, workflow: WorkflowDefinition, user: User | Non
     if workflow.is_editable:
         return workflow
     family = WorkflowDefinition.objects.for_company(workflow.company).select_for_update().filter(key=workflow.key)
+    # Lock every version, not just a draft that may not exist yet: two "Edit as new draft"
+    # clicks then queue up and the second finds the first one's draft.
+    list(family)
     existing = family.filter(status=DefinitionStatus.DRAFT).first()
     if existing is not None:
         return existing

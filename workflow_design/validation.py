@@ -821,10 +821,29 @@ def _graph_problems(tasks: list, transitions: list, task_docs: dict[str, dict], 
             Problem(join(join(path, "transitions"), first_index), "The start transition must lead to a task.")
         )
         return problems
+
+    # The engine tries a task's arrows by priority (then order) and takes the first whose
+    # condition holds, so an arrow after one without a condition is never taken.
+    def order(arrow: tuple) -> tuple:
+        priority = transitions[arrow[2]].get("priority", 0)
+        return (priority if isinstance(priority, int) and not isinstance(priority, bool) else 0, arrow[2])
+
     outgoing: dict[str, list[str | None]] = {key: [] for key in task_docs}
-    for source, target, _ in arrows:
-        if source is not None:
-            outgoing[source].append(target)
+    always_from: dict[str, int] = {}
+    for source, target, index in sorted((arrow for arrow in arrows if arrow[0] is not None), key=order):
+        if source in always_from:
+            problems.append(
+                Problem(
+                    join(join(path, "transitions"), index),
+                    f"This arrow from {_quote(source)} is never taken: transition {always_from[source]} "
+                    "before it has no condition and always wins. Give that one a condition or this one "
+                    "a lower priority.",
+                )
+            )
+            continue
+        outgoing[source].append(target)
+        if not transitions[index].get("condition"):
+            always_from[source] = index
     reachable, queue = {first}, [first]
     while queue:
         for target in outgoing[queue.pop()]:

@@ -581,3 +581,28 @@ def test_validators_do_not_mutate_their_input():
     before = copy.deepcopy(doc)
     check(doc)
     assert doc == before
+
+
+def test_an_arrow_after_one_without_condition_is_never_taken_and_said_so():
+    from workflow_design.validation import validate_workflow_doc
+
+    doc = {
+        "key": "loop",
+        "title": "Loop",
+        "tasks": [
+            {"key": "a", "title": "A", "type": "FORM"},
+            {"key": "b", "title": "B", "type": "FORM"},
+        ],
+        "transitions": [
+            {"from": None, "to": "a"},
+            {"from": "a", "to": "b", "priority": 0},
+            {"from": "a", "to": None, "priority": 1},
+            {"from": "b", "to": "a"},
+        ],
+    }
+    problems = {
+        problem.path: problem.message for problem in validate_workflow_doc(doc, path="", company_role_names=set())
+    }
+    assert "never taken" in problems["transitions[2]"]
+    # Without the shadowed exit, a and b loop forever, and that is said too.
+    assert "loop with no way to finish" in problems["transitions"]
