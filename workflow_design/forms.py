@@ -982,6 +982,12 @@ class TransitionForm(StyledFormMixin, forms.Form):
             data, variables=variables, rule=transition.condition if transition is not None else None
         )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "from_task" in cleaned and "to_task" in cleaned and not cleaned["from_task"] and not cleaned["to_task"]:
+            self.add_error("to_task", "An arrow from Start must lead to a task, not straight to End.")
+        return cleaned
+
     def clean_priority(self) -> int:
         priority = self.cleaned_data.get("priority")
         if priority is not None:

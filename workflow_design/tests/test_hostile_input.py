@@ -124,3 +124,12 @@ def test_a_nul_in_the_search_box_is_ignored(designer, url_name):
 )
 def test_field_row_endpoint_refuses_odd_counters_and_prefixes(designer, query):
     assert designer.get(reverse("design:field-row"), query).status_code == 400
+
+
+def test_an_empty_arrow_form_does_not_save_a_start_to_end_arrow(designer, tenant):
+    workflow = two_task_workflow(tenant.company)
+    before = WorkflowTransition.objects.count()
+    response = designer.post(reverse("design:transition-create", args=[workflow.pk]), {})
+    assert response.status_code == 200
+    assert 'data-field-error="to_task"' in response.content.decode()
+    assert WorkflowTransition.objects.count() == before
