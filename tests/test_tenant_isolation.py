@@ -75,10 +75,10 @@ CROSS_COMPANY_URLS = [
     CrossCompanyUrl("design:transition-edit", other_transition),
     CrossCompanyUrl("design:transition-delete", other_transition, ("post",)),
     # workflow_design: ticket definitions
-    CrossCompanyUrl("design:ticket-detail", other_ticket_type, ("get",)),
-    CrossCompanyUrl("design:ticket-edit", other_ticket_type),
-    CrossCompanyUrl("design:ticket-publish", other_ticket_type, ("post",)),
-    CrossCompanyUrl("design:ticket-retire", other_ticket_type, ("post",)),
+    CrossCompanyUrl("design:ticket-type-detail", other_ticket_type, ("get",)),
+    CrossCompanyUrl("design:ticket-type-edit", other_ticket_type),
+    CrossCompanyUrl("design:ticket-type-publish", other_ticket_type, ("post",)),
+    CrossCompanyUrl("design:ticket-type-retire", other_ticket_type, ("post",)),
 ]
 
 # Who asks: one user per single system role, the all-roles owner, and staff

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 
 def search_text(request: HttpRequest) -> str:
@@ -20,3 +26,30 @@ class HtmxPartialMixin:
         if self.request.htmx and not self.request.htmx.boosted:
             return [f"{names[0]}#{self.partial_name}"]
         return names
+
+
+def answer_oversized_posts(respond: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """Decorate a view whose form may be posted with more than DATA_UPLOAD_MAX_MEMORY_SIZE of text.
+
+    Django refuses such a request with a bare 400 while CSRF middleware reads the
+    form. Here the body is read first: a too-large one is answered by `respond`
+    (the page with a clear size message; nothing is written), any other request
+    goes through the usual CSRF check and on to the view.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        protected = csrf_protect(view)
+
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                try:
+                    request.POST  # noqa: B018 - reading it is the check
+                except RequestDataTooBig:
+                    return respond(request)
+            return protected(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -45,7 +45,7 @@ def design_cards(request: HttpRequest) -> list[DashboardCard]:
         DashboardCard(
             title="Ticket types",
             description="What people can ask for, the fields they fill in and the workflow it starts.",
-            url=reverse("design:ticket-list"),
+            url=reverse("design:ticket-type-list"),
             count=ticket_types,
             count_label="published ticket types",
             action_label="Manage ticket types" if can_design else "View ticket types",

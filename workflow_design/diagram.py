@@ -52,7 +52,7 @@ def node_id(task_id: int | None, *, end: bool = False) -> str:
 
 
 def transition_label(transition: WorkflowTransition) -> str:
-    condition = condition_text(transition.condition) if transition.condition not in (None, {}) else ""
+    condition = condition_text(transition.condition) if transition.condition is not None else ""
     if transition.label and condition:
         return f"{transition.label}: {condition}"
     return transition.label or condition

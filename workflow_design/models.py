@@ -8,13 +8,22 @@ Ticket definitions name their workflow by key and follow its published version.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from users.models import Company, CompanyRole
 from users.tenancy import CompanyQuerySet
+from workflow_design.limits import MAX_PRIORITY, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS
+
+
+class DefinitionLocked(Exception):
+    """A published or retired workflow version never changes: running tickets use it."""
 
 
 class DefinitionStatus(models.TextChoices):
@@ -71,8 +80,35 @@ class WorkflowDefinition(models.Model):
         ]
         indexes = [models.Index(fields=["company", "key", "status"])]
 
+    # What a published version may still change: its status (retiring it) and the time stamps.
+    LOCKED_WRITABLE_FIELDS = frozenset({"status", "published_at", "updated_at"})
+
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The services lock and re-check a draft before changing it; this is the backstop for every
+        # other path (the shell, the admin, a future bug): a version that was loaded as published or
+        # retired only ever changes its status.
+        loaded = getattr(self, "_loaded_status", DefinitionStatus.DRAFT)
+        update_fields = kwargs.get("update_fields")
+        if loaded != DefinitionStatus.DRAFT and (
+            update_fields is None or not set(update_fields) <= self.LOCKED_WRITABLE_FIELDS
+        ):
+            raise DefinitionLocked(f"{self} is {loaded}; edit its draft instead.")
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if getattr(self, "_loaded_status", DefinitionStatus.DRAFT) != DefinitionStatus.DRAFT:
+            raise DefinitionLocked(f"{self} is {self._loaded_status}; only drafts can be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> WorkflowDefinition:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
 
     @property
     def is_editable(self) -> bool:
@@ -80,8 +116,6 @@ class WorkflowDefinition(models.Model):
 
     @transition(field=status, source=DefinitionStatus.DRAFT, target=DefinitionStatus.PUBLISHED)
     def publish(self) -> None:
-        from django.utils import timezone
-
         self.published_at = timezone.now()
 
     @transition(field=status, source=DefinitionStatus.PUBLISHED, target=DefinitionStatus.RETIRED)
@@ -124,10 +158,39 @@ class TaskDefinition(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["workflow", "key"], name="wd_task_unique_key_per_workflow")]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "key"], name="wd_task_unique_key_per_workflow"),
+            models.CheckConstraint(
+                condition=Q(timeout_seconds__isnull=True)
+                | Q(timeout_seconds__gte=MIN_TIMEOUT_SECONDS, timeout_seconds__lte=MAX_TIMEOUT_SECONDS),
+                name="wd_task_timeout_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(remind_after__isnull=True) | Q(remind_after__gt=timedelta(0)),
+                name="wd_task_remind_after_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(escalate_after__isnull=True) | Q(escalate_after__gt=timedelta(0)),
+                name="wd_task_escalate_after_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(remind_after__isnull=True)
+                | Q(escalate_after__isnull=True)
+                | Q(escalate_after__gte=models.F("remind_after")),
+                name="wd_task_escalate_not_before_remind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _assert_workflow_is_draft(self.workflow, self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _assert_workflow_is_draft(self.workflow, self)
+        return super().delete(*args, **kwargs)
 
     @property
     def is_action(self) -> bool:
@@ -155,11 +218,30 @@ class WorkflowTransition(models.Model):
     class Meta:
         ordering = ["priority", "id"]
         indexes = [models.Index(fields=["workflow", "from_task", "priority"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__gte=-MAX_PRIORITY, priority__lte=MAX_PRIORITY),
+                name="wd_transition_priority_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         source = self.from_task.key if self.from_task else "start"
         target = self.to_task.key if self.to_task else "end"
         return f"{source} → {target}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _assert_workflow_is_draft(self.workflow, self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _assert_workflow_is_draft(self.workflow, self)
+        return super().delete(*args, **kwargs)
+
+
+def _assert_workflow_is_draft(workflow: WorkflowDefinition, part: models.Model) -> None:
+    if workflow.status != DefinitionStatus.DRAFT:
+        raise DefinitionLocked(f"{workflow} is {workflow.status}; its tasks and arrows cannot change.")
 
 
 class TicketDefinition(models.Model):
@@ -176,7 +258,8 @@ class TicketDefinition(models.Model):
         CompanyRole, blank=True, related_name="ticket_definitions", help_text="Empty: everyone may submit."
     )
     status = FSMField(default=DefinitionStatus.DRAFT, choices=DefinitionStatus.choices, db_index=True)
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every saved change.")
+    # Counts real changes: a ticket keeps the version (and a snapshot of the fields) it was submitted with.
+    version = models.PositiveIntegerField(default=1, help_text="Bumped when a saved change changes something.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -202,3 +285,43 @@ class TicketDefinition(models.Model):
     @transition(field=status, source=DefinitionStatus.PUBLISHED, target=DefinitionStatus.RETIRED)
     def retire(self) -> None:
         pass
+
+
+class DefinitionEvent(models.Model):
+    """Append-only record of definition changes, with the real actor behind impersonation.
+
+    Kept by workflow_design itself, so `users` knows nothing of workflows.
+    """
+
+    class Action(models.TextChoices):
+        WORKFLOW_CREATED = "workflow_created", "Workflow created"
+        WORKFLOW_EDITED = "workflow_edited", "Workflow draft edited"
+        DRAFT_STARTED = "draft_started", "Draft version started"
+        WORKFLOW_PUBLISHED = "workflow_published", "Workflow version published"
+        DRAFT_DISCARDED = "draft_discarded", "Draft discarded"
+        TICKET_TYPE_CREATED = "ticket_type_created", "Ticket type created"
+        TICKET_TYPE_EDITED = "ticket_type_edited", "Ticket type edited"
+        TICKET_TYPE_PUBLISHED = "ticket_type_published", "Ticket type published"
+        TICKET_TYPE_RETIRED = "ticket_type_retired", "Ticket type retired"
+        BUNDLE_IMPORTED = "bundle_imported", "Bundle imported"
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="definition_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    impersonating = models.BooleanField(default=False)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    # The workflow or ticket-type key the change is about, and the version it made or changed.
+    subject = models.CharField(max_length=80, blank=True)
+    version = models.PositiveIntegerField(null=True, blank=True)
+    detail = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "subject", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.subject} ({self.created_at:%Y-%m-%d %H:%M})"

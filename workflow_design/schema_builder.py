@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-FIELD_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}\Z")  # as validation.FIELD_NAME_PATTERN
+from workflow_design.limits import FIELD_NAME_PATTERN
 
 # type code -> (label, JSON Schema "type", JSON Schema "format")
 FIELD_TYPES: dict[str, tuple[str, str, str | None]] = {
@@ -290,7 +289,7 @@ def _display_value(value: Any) -> str:
 
 def condition_text(rule: Any) -> str:
     """A sentence for a condition: "approval.decision equals 'declined'", "always", or compact JsonLogic."""
-    if rule is None or rule == {}:
+    if rule is None:  # only a missing condition means "always"; `false` is a condition too
         return "always"
     parsed = jsonlogic_to_condition(rule)
     if parsed is None:

@@ -161,8 +161,9 @@ def test_creator_maps_an_action_tasks_input_and_reply_without_typing_json(page):
 
     company = CompanyFactory(name="Bloom Florists")
     creator = UserFactory(company=company, email="wes@bloom.example", roles=[SystemRole.WORKFLOW_CREATOR])
-    workflow = services.workflow_create(company=company, user=None, title="Customer order")
+    workflow = services.workflow_create(company=company, actor=None, title="Customer order")
     services.task_create(
+        actor=None,
         workflow=workflow,
         title="Collect items",
         key="collect-items",

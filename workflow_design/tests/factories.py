@@ -64,18 +64,21 @@ DECISION_SCHEMA = {
 
 def two_task_workflow(company, *, title="Purchase approval", publish=False):
     """Start → review → (approve) invoice → end; review → end otherwise. Valid."""
-    workflow = services.workflow_create(company=company, user=None, title=title)
-    review = services.task_create(workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA)
-    invoice = services.task_create(workflow=workflow, title="Invoice", key="invoice")
+    workflow = services.workflow_create(company=company, actor=None, title=title)
+    review = services.task_create(
+        actor=None, workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA
+    )
+    invoice = services.task_create(actor=None, workflow=workflow, title="Invoice", key="invoice")
     services.transition_create(
+        actor=None,
         workflow=workflow,
         from_task=review,
         to_task=invoice,
         condition={"==": [{"var": "tasks.review.decision"}, "approve"]},
         priority=0,
     )
-    services.transition_create(workflow=workflow, from_task=review, to_task=None, priority=10)
-    services.transition_create(workflow=workflow, from_task=invoice, to_task=None)
+    services.transition_create(actor=None, workflow=workflow, from_task=review, to_task=None, priority=10)
+    services.transition_create(actor=None, workflow=workflow, from_task=invoice, to_task=None)
     if publish:
-        workflow = services.workflow_publish(workflow=workflow)
+        workflow = services.workflow_publish(actor=None, workflow=workflow)
     return workflow

@@ -7,8 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from users.models import CompanyRole
-from workflow_design.bundles import BUNDLE_FORMAT, BundleInvalid, import_bundle, parse_bundle, reference_bundle_paths
+from workflow_design.bundle_schema import BUNDLE_FORMAT
+from workflow_design.bundles import BundleInvalid, parse_bundle, reference_bundle_paths
 from workflow_design.models import TaskDefinition, TicketDefinition, WorkflowDefinition, WorkflowTransition
+from workflow_design.services import bundle_import
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def import_or_refuse(company, doc) -> None:
     """Import `doc`; if it is refused, nothing at all was written."""
     before = row_counts()
     try:
-        import_bundle(company=company, user=None, doc=doc)
+        bundle_import(company=company, actor=None, doc=doc)
     except BundleInvalid as invalid:
         assert invalid.problems
         assert row_counts() == before

@@ -4,18 +4,17 @@ import json
 import pytest
 
 from users.models import CompanyRole
+from users.services import Actor
 from users.tests.factories import CompanyFactory, CompanyRoleFactory
+from workflow_design.bundle_schema import BUNDLE_FORMAT, bundle_schema
 from workflow_design.bundles import (
-    BUNDLE_FORMAT,
     BundleInvalid,
-    bundle_schema,
     export_bundle,
-    import_bundle,
     parse_bundle,
     reference_bundle_paths,
     validate_bundle,
-    workflow_to_doc,
 )
+from workflow_design.documents import workflow_to_doc
 from workflow_design.models import (
     DefinitionStatus,
     TaskDefinition,
@@ -23,8 +22,8 @@ from workflow_design.models import (
     WorkflowDefinition,
     WorkflowTransition,
 )
-from workflow_design.services import task_create, workflow_draft_for_editing
-from workflow_design.validation import Problem
+from workflow_design.problems import Problem
+from workflow_design.services import DraftsInTheWay, bundle_import, task_create, workflow_draft_for_editing
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +68,10 @@ def test_there_is_a_bundle_per_reference_process():
 
 def test_export_then_import_into_another_company_reproduces_the_definitions(tenant, other_tenant):
     for path in reference_bundle_paths():
-        import_bundle(company=tenant.company, user=tenant.owner, doc=parse_bundle(path.read_bytes()))
+        bundle_import(company=tenant.company, actor=Actor(user=tenant.owner), doc=parse_bundle(path.read_bytes()))
     exported = export_bundle(tenant.company)
 
-    import_bundle(company=other_tenant.company, user=None, doc=parse_bundle(json.dumps(exported)))
+    bundle_import(company=other_tenant.company, actor=None, doc=parse_bundle(json.dumps(exported)))
 
     assert without_timestamp(export_bundle(other_tenant.company)) == without_timestamp(exported)
     assert exported["format"] == BUNDLE_FORMAT
@@ -81,15 +80,15 @@ def test_export_then_import_into_another_company_reproduces_the_definitions(tena
 
 def test_imported_reference_bundle_exports_as_written(tenant):
     doc = reference("customer-order")
-    import_bundle(company=tenant.company, user=None, doc=doc)
+    bundle_import(company=tenant.company, actor=None, doc=doc)
     exported = export_bundle(tenant.company)
     assert exported["workflows"][0]["tasks"] == doc["workflows"][0]["tasks"]
     assert exported["ticket_definitions"] == doc["ticket_definitions"]
 
 
 def test_single_workflow_export_holds_its_ticket_types_and_the_roles_they_use(tenant):
-    import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
-    import_bundle(company=tenant.company, user=None, doc=reference("artwork-approval"))
+    bundle_import(company=tenant.company, actor=None, doc=reference("procurement"))
+    bundle_import(company=tenant.company, actor=None, doc=reference("artwork-approval"))
     workflow = WorkflowDefinition.objects.for_company(tenant.company).get(key="procurement")
 
     doc = export_bundle(tenant.company, workflow=workflow)
@@ -100,10 +99,10 @@ def test_single_workflow_export_holds_its_ticket_types_and_the_roles_they_use(te
 
 
 def test_export_prefers_the_published_version_over_a_newer_draft(tenant):
-    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+    bundle_import(company=tenant.company, actor=None, doc=reference("it-support"))
     published = WorkflowDefinition.objects.for_company(tenant.company).get(key="it-support")
-    draft = workflow_draft_for_editing(workflow=published, user=None)
-    task_create(workflow=draft, title="Extra step")
+    draft = workflow_draft_for_editing(workflow=published, actor=None)
+    task_create(actor=None, workflow=draft, title="Extra step")
 
     doc = export_bundle(tenant.company)
 
@@ -111,7 +110,7 @@ def test_export_prefers_the_published_version_over_a_newer_draft(tenant):
 
 
 def test_export_refuses_another_companys_workflow(tenant, other_tenant):
-    import_bundle(company=other_tenant.company, user=None, doc=reference("it-support"))
+    bundle_import(company=other_tenant.company, actor=None, doc=reference("it-support"))
     workflow = WorkflowDefinition.objects.for_company(other_tenant.company).get()
     with pytest.raises(ValueError):
         export_bundle(tenant.company, workflow=workflow)
@@ -120,11 +119,14 @@ def test_export_refuses_another_companys_workflow(tenant, other_tenant):
 # --- Import: versions, drafts, upserts, atomicity ------------------------------------------------
 
 
-def test_reimport_creates_a_new_version_and_retires_the_old_one(tenant):
-    import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
+def test_reimport_of_a_changed_bundle_creates_a_new_version_and_retires_the_old_one(tenant):
+    bundle_import(company=tenant.company, actor=None, doc=reference("procurement"))
     ticket = TicketDefinition.objects.for_company(tenant.company).get()
+    changed = reference("procurement")
+    changed["workflows"][0]["tasks"][0]["title"] = "Describe the purchase"
+    changed["ticket_definitions"][0]["description"] = "Ask for something we need to buy."
 
-    result = import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
+    result = bundle_import(company=tenant.company, actor=None, doc=changed)
 
     versions = WorkflowDefinition.objects.for_company(tenant.company).order_by("version")
     assert [(item.version, item.status) for item in versions] == [
@@ -132,18 +134,25 @@ def test_reimport_creates_a_new_version_and_retires_the_old_one(tenant):
         (2, DefinitionStatus.PUBLISHED),
     ]
     assert result.workflows == {"procurement": 2}
-    assert result.updated_ticket_definitions == ["purchase-request"]
+    assert result.ticket_types == {"purchase-request": "updated"}
     assert result.created_roles == []
     ticket.refresh_from_db()
     assert (ticket.version, ticket.status) == (2, DefinitionStatus.PUBLISHED)
 
 
-def test_import_discards_a_pending_draft_of_the_same_key(tenant):
-    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+def test_import_discards_a_pending_draft_of_the_same_key_only_when_told_to(tenant):
+    bundle_import(company=tenant.company, actor=None, doc=reference("it-support"))
     published = WorkflowDefinition.objects.for_company(tenant.company).get()
-    draft = workflow_draft_for_editing(workflow=published, user=None)
+    draft = workflow_draft_for_editing(workflow=published, actor=None)
+    changed = reference("it-support")
+    changed["workflows"][0]["title"] = "IT help"
 
-    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+    with pytest.raises(DraftsInTheWay) as refused:
+        bundle_import(company=tenant.company, actor=None, doc=changed)
+    assert [change.replaces_draft for change in refused.value.plan.drafts_replaced] == [2]
+    assert WorkflowDefinition.objects.filter(pk=draft.pk).exists()
+
+    bundle_import(company=tenant.company, actor=None, doc=changed, replace_drafts=True)
 
     assert not WorkflowDefinition.objects.filter(pk=draft.pk).exists()
     # The discarded draft never ran, so its number is free again.
@@ -155,7 +164,7 @@ def test_import_discards_a_pending_draft_of_the_same_key(tenant):
 
 def test_import_reuses_existing_roles_case_insensitively(tenant):
     existing = CompanyRoleFactory(company=tenant.company, name="purchasing")
-    result = import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
+    result = bundle_import(company=tenant.company, actor=None, doc=reference("procurement"))
     assert sorted(result.created_roles) == ["Employees", "Supervisors"]
     task = TaskDefinition.objects.for_company(tenant.company).get(key="vendor-quote")
     assert task.assignee_role == existing
@@ -168,23 +177,23 @@ def test_a_bad_ticket_definition_after_good_workflows_writes_nothing(tenant):
     before = row_counts()
 
     with pytest.raises(BundleInvalid) as raised:
-        import_bundle(company=tenant.company, user=tenant.owner, doc=doc)
+        bundle_import(company=tenant.company, actor=Actor(user=tenant.owner), doc=doc)
 
     assert [problem.path for problem in raised.value.problems] == ["ticket_definitions[1].workflow_key"]
     assert row_counts() == before
 
 
 def test_ticket_definition_may_use_a_workflow_already_published_in_the_company(tenant):
-    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+    bundle_import(company=tenant.company, actor=None, doc=reference("it-support"))
     doc = reference("it-support")
     doc["workflows"] = []
     doc["ticket_definitions"][0]["title"] = "Computer trouble"
-    import_bundle(company=tenant.company, user=None, doc=doc)
+    bundle_import(company=tenant.company, actor=None, doc=doc)
     assert TicketDefinition.objects.for_company(tenant.company).get().title == "Computer trouble"
 
 
 def test_ticket_definition_must_have_the_ticket_fields_its_published_workflow_reads(tenant):
-    import_bundle(company=tenant.company, user=None, doc=reference("it-support"))
+    bundle_import(company=tenant.company, actor=None, doc=reference("it-support"))
     doc = reference("it-support")
     doc["workflows"] = []
     doc["ticket_definitions"][0]["fields_schema"]["properties"].pop("summary")
@@ -205,7 +214,7 @@ def test_a_role_of_another_company_is_unknown(tenant, other_tenant):
 
 
 def test_a_workflow_published_only_in_another_company_is_unknown(tenant, other_tenant):
-    import_bundle(company=other_tenant.company, user=None, doc=reference("it-support"))
+    bundle_import(company=other_tenant.company, actor=None, doc=reference("it-support"))
     doc = reference("it-support")
     doc["workflows"] = []
     assert list(problems_of(doc, tenant.company)) == ["ticket_definitions[0].workflow_key"]
@@ -220,7 +229,12 @@ def test_unknown_keys_are_named_by_path(tenant):
     doc["workflows"][0]["tasks"][1]["deadline"] = "P1D"
     problems = problems_of(doc, tenant.company)
     assert set(problems) == {"colour", "workflows[0].tasks[1].deadline"}
-    assert problems["colour"].startswith("Unknown key 'colour'; allowed here: company_roles, exported_at, format")
+    assert problems["colour"].startswith(
+        "Unknown key 'colour' in the bundle; allowed: company_roles, exported_at, format"
+    )
+    assert problems["workflows[0].tasks[1].deadline"].startswith(
+        "Unknown key 'deadline' in a task; allowed: action_url"
+    )
 
 
 def test_wrong_types_are_named_by_path(tenant):
@@ -229,9 +243,9 @@ def test_wrong_types_are_named_by_path(tenant):
     doc["workflows"][0]["description"] = ["not", "text"]
     doc["company_roles"][0] = "Purchasing"
     assert problems_of(doc, tenant.company) == {
-        "workflows[0].transitions[1].priority": "'priority' must be of type integer, not string.",
-        "workflows[0].description": "'description' must be of type string, not array.",
-        "company_roles[0]": "Entry 0 of 'company_roles' must be of type object, not string.",
+        "workflows[0].transitions[1].priority": "'priority' must be an integer, not a string.",
+        "workflows[0].description": "'description' must be a string, not a list.",
+        "company_roles[0]": "The company role must be an object, not a string.",
         "ticket_definitions[0].allowed_roles[0]": "Ticket type 'purchase-request': company role 'Employees' does "
         "not exist in this company or in the bundle's company_roles.",
     }
@@ -240,7 +254,9 @@ def test_wrong_types_are_named_by_path(tenant):
 def test_missing_required_keys_are_named_by_path(tenant):
     doc = reference("procurement")
     del doc["workflows"][0]["tasks"][0]["type"]
-    assert problems_of(doc, tenant.company) == {"workflows[0].tasks[0].type": "Required key 'type' is missing."}
+    assert problems_of(doc, tenant.company) == {
+        "workflows[0].tasks[0].type": "Required key 'type' is missing from a task."
+    }
 
 
 def test_dangling_task_keys(tenant):
@@ -248,7 +264,7 @@ def test_dangling_task_keys(tenant):
     doc["workflows"][0]["transitions"][2]["to"] = "place-orders"
     problems = problems_of(doc, tenant.company)
     assert problems["workflows[0].transitions[2].to"] == (
-        "The transition's 'to' names task 'place-orders', which does not exist."
+        "The arrow's 'to' names task 'place-orders', which does not exist."
     )
     assert problems["workflows[0].tasks[2]"] == "Task 'place-order' cannot be reached from the start."
 
@@ -259,8 +275,8 @@ def test_cycle_with_no_exit(tenant):
     doc["workflows"][0]["transitions"] = doc["workflows"][0]["transitions"][:4]
     doc["workflows"][0]["tasks"] = doc["workflows"][0]["tasks"][:2]
     assert problems_of(doc, tenant.company) == {
-        "workflows[0].transitions": "Tasks 'vendor-quote', 'supervisor-approval' loop with no way to finish; add a "
-        'transition to the end ("to": null) or to a task that finishes.'
+        "workflows[0].transitions": "Tasks 'vendor-quote', 'supervisor-approval' loop with no way to finish; add an "
+        'arrow to the end ("to": null) or to a task that finishes.'
     }
 
 
@@ -360,7 +376,7 @@ def test_company_role_names_have_no_outer_spaces(tenant):
     doc = reference("it-support")
     doc["company_roles"][0]["name"] = " Employees"
     assert problems_of(doc, tenant.company)["company_roles[0].name"] == (
-        "Company role name ' Employees' cannot start or end with spaces."
+        "Company role name ' Employees' cannot be empty or start or end with spaces."
     )
 
 
@@ -372,17 +388,21 @@ def test_values_the_database_could_not_hold_are_refused(tenant):
     assert problems["workflows[0].tasks[0].escalate_after"] == (
         "Task 'triage': escalate_after must be at most 365 days (P365D)."
     )
-    assert problems["workflows[0].transitions[1].priority"] == "'priority' is above the maximum 1000000."
+    assert problems["workflows[0].transitions[1].priority"] == (
+        "The arrow's priority must be between ±1,000,000, not 1,099,511,627,776."
+    )
 
 
 def test_the_format_docs_show_the_current_schema_and_a_valid_example(tenant):
     from django.conf import settings
 
-    from workflow_design.bundles import BUNDLE_SCHEMA_PATH
+    from workflow_design.bundle_schema import BUNDLE_SCHEMA_PATH, bundle_schema_text
 
     docs = (settings.BASE_DIR / "docs" / "bundle-format.md").read_text()
     blocks = docs.split("```json\n")
-    assert BUNDLE_SCHEMA_PATH.read_text() in [block.split("```")[0] for block in blocks]
+    # The table builds the schema; the file and the docs carry that very text.
+    assert BUNDLE_SCHEMA_PATH.read_text() == bundle_schema_text()
+    assert bundle_schema_text() in [block.split("```")[0] for block in blocks]
     example = json.loads(blocks[-2].split("```")[0])
     assert example == reference("it-support")
     assert validate_bundle(example, company=tenant.company) == []

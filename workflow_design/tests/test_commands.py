@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from users.models import CompanyRole
-from workflow_design.bundles import BUNDLE_FORMAT, REFERENCE_BUNDLES_DIR
+from workflow_design.bundle_schema import BUNDLE_FORMAT
+from workflow_design.bundles import REFERENCE_BUNDLES_DIR
 from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ def test_new_company_creator_is_told_to_create_or_import(client, tenant):
 
 def test_counts_are_this_companys_workflow_families_and_published_ticket_types(client, tenant, other_tenant):
     workflow = two_task_workflow(tenant.company, publish=True)
-    workflow_draft_for_editing(workflow=workflow, user=None)  # v2 draft: still one workflow
+    workflow_draft_for_editing(workflow=workflow, actor=None)  # v2 draft: still one workflow
     TicketDefinitionFactory(company=tenant.company, status=DefinitionStatus.PUBLISHED)
     TicketDefinitionFactory(company=tenant.company)  # a draft is not counted
     two_task_workflow(other_tenant.company)

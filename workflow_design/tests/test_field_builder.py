@@ -5,7 +5,7 @@ import json
 import pytest
 from django.template.loader import render_to_string
 
-from workflow_design.forms import FieldBuilder
+from workflow_design.forms.field_builder import FieldBuilder
 
 SCHEMA = {
     "type": "object",

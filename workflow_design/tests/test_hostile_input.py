@@ -106,13 +106,13 @@ def test_too_many_rows_are_refused_without_building_them_all(designer, tenant):
     two_task_workflow(tenant.company, publish=True)
     data = ticket_post("Many", "purchase-approval")
     data["fields-TOTAL_FORMS"] = "100000"
-    response = designer.post(reverse("design:ticket-create"), data)
+    response = designer.post(reverse("design:ticket-type-create"), data)
     assert response.status_code == 200
     assert "at most 100" in response.content.decode()
     assert len(response.context["builder"].formset.forms) <= 101
 
 
-@pytest.mark.parametrize("url_name", ["design:workflow-list", "design:ticket-list"])
+@pytest.mark.parametrize("url_name", ["design:workflow-list", "design:ticket-type-list"])
 def test_a_nul_in_the_search_box_is_ignored(designer, url_name):
     assert designer.get(reverse(url_name), {"q": "a\x00b"}).status_code == 200
 

@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError
 
+from users.services import Actor
 from users.tests.factories import SuperuserFactory, UserFactory
-from workflow_design import bundles, services
-from workflow_design.bundles import BundleInvalid, export_bundle, import_bundle, reference_bundle_paths
+from workflow_design import services
+from workflow_design.bundles import BundleInvalid, export_bundle, reference_bundle_paths
 from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
-from workflow_design.services import InvalidDefinition
+from workflow_design.services import InvalidDefinition, bundle_import, imports
 from workflow_design.tests.factories import TicketDefinitionFactory, two_task_workflow
 from workflow_design.tests.test_bundles import problems_of, row_counts
 
@@ -46,10 +47,10 @@ def test_a_failure_after_the_first_write_rolls_the_whole_import_back(tenant, mon
     def fail(**kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(bundles, "ticket_definition_upsert", fail)
+    monkeypatch.setattr(imports, "ticket_type_upsert", fail)
 
     with pytest.raises(BundleInvalid) as refused:
-        import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
+        bundle_import(company=tenant.company, actor=None, doc=reference("procurement"))
 
     assert "nothing was imported" in refused.value.problems[0].message
     assert row_counts() == before  # roles and the workflow written before the failure are gone too
@@ -71,13 +72,13 @@ def condition_on_ticket_field(doc: dict, field: str) -> dict:
 
 
 def test_importing_a_workflow_that_no_longer_fits_a_published_ticket_type_writes_nothing(tenant):
-    import_bundle(company=tenant.company, user=None, doc=reference("procurement"))
+    bundle_import(company=tenant.company, actor=None, doc=reference("procurement"))
     before = row_counts()
     doc = condition_on_ticket_field(reference("procurement"), "budget_code")
     doc["ticket_definitions"] = []  # the published ticket type stays as it is
 
     with pytest.raises(BundleInvalid) as refused:
-        import_bundle(company=tenant.company, user=None, doc=doc)
+        bundle_import(company=tenant.company, actor=None, doc=doc)
 
     assert any("budget_code" in problem.message for problem in refused.value.problems)
     assert row_counts() == before
@@ -88,9 +89,10 @@ def test_publishing_a_version_that_breaks_a_published_ticket_type_is_refused(ten
     TicketDefinitionFactory(
         company=tenant.company, workflow_key=workflow.key, status=DefinitionStatus.PUBLISHED, title="Purchase"
     )
-    draft = services.workflow_draft_for_editing(workflow=workflow, user=None)
+    draft = services.workflow_draft_for_editing(workflow=workflow, actor=None)
     arrow = draft.transitions.exclude(condition=None).get()
     services.transition_update(
+        actor=None,
         transition=arrow,
         from_task=arrow.from_task,
         to_task=arrow.to_task,
@@ -98,7 +100,7 @@ def test_publishing_a_version_that_breaks_a_published_ticket_type_is_refused(ten
     )
 
     with pytest.raises(InvalidDefinition) as refused:
-        services.workflow_publish(workflow=draft)
+        services.workflow_publish(actor=None, workflow=draft)
 
     assert "Purchase" in refused.value.problems[0].message and "budget_code" in refused.value.problems[0].message
     workflow.refresh_from_db()
@@ -107,21 +109,25 @@ def test_publishing_a_version_that_breaks_a_published_ticket_type_is_refused(ten
 
 def test_services_refuse_a_user_of_another_company_but_let_staff_act(tenant, other_tenant):
     with pytest.raises(ValueError, match="another company"):
-        services.workflow_create(company=tenant.company, user=other_tenant.owner, title="Sneaky")
+        services.workflow_create(company=tenant.company, actor=Actor(user=other_tenant.owner), title="Sneaky")
     with pytest.raises(ValueError, match="another company"):
-        import_bundle(company=tenant.company, user=other_tenant.owner, doc=reference("it-support"))
+        bundle_import(company=tenant.company, actor=Actor(user=other_tenant.owner), doc=reference("it-support"))
     staff = SuperuserFactory()
-    assert services.workflow_create(company=tenant.company, user=staff, title="By staff").created_by == staff
-    assert services.workflow_create(company=tenant.company, user=UserFactory(company=tenant.company), title="Ours")
+    assert (
+        services.workflow_create(company=tenant.company, actor=Actor(user=staff), title="By staff").created_by == staff
+    )
+    assert services.workflow_create(
+        company=tenant.company, actor=Actor(user=UserFactory(company=tenant.company)), title="Ours"
+    )
 
 
 @pytest.mark.parametrize("seconds", [0, -60, 0.5])
 def test_reminders_must_be_at_least_a_second(tenant, seconds):
-    workflow = services.workflow_create(company=tenant.company, user=None, title="Flow")
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Flow")
     with pytest.raises(ValueError, match="at least one second"):
-        services.task_create(workflow=workflow, title="Task", remind_after=seconds)
+        services.task_create(actor=None, workflow=workflow, title="Task", remind_after=seconds)
     with pytest.raises(ValueError, match="at least one second"):
-        services.task_create(workflow=workflow, title="Task", escalate_after=timedelta(seconds=seconds))
+        services.task_create(actor=None, workflow=workflow, title="Task", escalate_after=timedelta(seconds=seconds))
 
 
 def test_company_export_holds_only_live_definitions_and_imports_elsewhere(tenant, other_tenant):
@@ -134,7 +140,7 @@ def test_company_export_holds_only_live_definitions_and_imports_elsewhere(tenant
 
     assert [workflow["title"] for workflow in doc["workflows"]] == ["Live"]
     assert len(doc["ticket_definitions"]) == 1
-    import_bundle(company=other_tenant.company, user=None, doc=doc)
+    bundle_import(company=other_tenant.company, actor=None, doc=doc)
     assert WorkflowDefinition.objects.for_company(other_tenant.company).get().title == "Live"
     assert TicketDefinition.objects.for_company(other_tenant.company).get().status == DefinitionStatus.PUBLISHED
 

@@ -61,9 +61,9 @@ def test_seed_demo_reloads_a_reference_process_that_was_changed(capsys):
     call_command("seed_demo")
     company = Company.objects.get(name=DEMO_COMPANY_NAME)
     current = WorkflowDefinition.objects.for_company(company).published().get(key="it-support")
-    draft = workflow_draft_for_editing(workflow=current, user=None)
-    workflow_update_details(workflow=draft, title="Changed by hand")
-    workflow_publish(workflow=draft)
+    draft = workflow_draft_for_editing(workflow=current, actor=None)
+    workflow_update_details(actor=None, workflow=draft, title="Changed by hand")
+    workflow_publish(actor=None, workflow=draft)
     capsys.readouterr()
 
     call_command("seed_demo")

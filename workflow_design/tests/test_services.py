@@ -2,7 +2,9 @@ from datetime import timedelta
 
 import pytest
 
+from users.services import Actor
 from users.tests.factories import CompanyRoleFactory
+from workflow_design.definition_fields import ImportContext
 from workflow_design.models import DefinitionStatus, TaskType, WorkflowDefinition
 from workflow_design.services import (
     InvalidDefinition,
@@ -11,60 +13,65 @@ from workflow_design.services import (
     task_delete,
     task_move,
     task_update,
-    ticket_definition_create,
-    ticket_definition_publish,
-    ticket_definition_retire,
-    ticket_definition_update,
-    ticket_definition_upsert,
+    ticket_type_create,
+    ticket_type_publish,
+    ticket_type_retire,
+    ticket_type_update,
+    ticket_type_upsert,
     transition_create,
     workflow_create,
     workflow_discard_draft,
     workflow_draft_for_editing,
-    workflow_import_version,
     workflow_publish,
 )
+from workflow_design.services.imports import workflow_import_version
 from workflow_design.tests.factories import TaskDefinitionFactory, WorkflowDefinitionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def published_workflow(company, *, key: str = "support", title: str = "Support") -> WorkflowDefinition:
-    workflow = workflow_create(company=company, user=None, title=title, key=key)
-    first = task_create(workflow=workflow, title="Triage")
-    second = task_create(workflow=workflow, title="Fix it")
-    transition_create(workflow=workflow, from_task=first, to_task=second)
-    transition_create(workflow=workflow, from_task=second, to_task=None)
-    return workflow_publish(workflow=workflow)
+    workflow = workflow_create(company=company, actor=None, title=title, key=key)
+    first = task_create(actor=None, workflow=workflow, title="Triage")
+    second = task_create(actor=None, workflow=workflow, title="Fix it")
+    transition_create(actor=None, workflow=workflow, from_task=first, to_task=second)
+    transition_create(actor=None, workflow=workflow, from_task=second, to_task=None)
+    return workflow_publish(actor=None, workflow=workflow)
 
 
 def test_a_new_workflow_is_draft_version_one_with_a_key_from_its_title(tenant):
-    workflow = workflow_create(company=tenant.company, user=tenant.owner, title="Vendor quotes")
+    workflow = workflow_create(company=tenant.company, actor=Actor(user=tenant.owner), title="Vendor quotes")
     assert (workflow.key, workflow.version, workflow.status) == ("vendor-quotes", 1, DefinitionStatus.DRAFT)
-    assert workflow_create(company=tenant.company, user=None, title="Vendor quotes").key == "vendor-quotes-2"
+    assert workflow_create(company=tenant.company, actor=None, title="Vendor quotes").key == "vendor-quotes-2"
 
 
 def test_the_first_task_becomes_the_start(tenant):
-    workflow = workflow_create(company=tenant.company, user=None, title="Support")
-    first = task_create(workflow=workflow, title="Triage")
-    task_create(workflow=workflow, title="Fix")
+    workflow = workflow_create(company=tenant.company, actor=None, title="Support")
+    first = task_create(actor=None, workflow=workflow, title="Triage")
+    task_create(actor=None, workflow=workflow, title="Fix")
     starts = workflow.transitions.filter(from_task__isnull=True)
     assert [start.to_task for start in starts] == [first]
 
 
 def test_form_tasks_drop_action_settings_and_durations_take_seconds(tenant):
-    workflow = workflow_create(company=tenant.company, user=None, title="Support")
+    workflow = workflow_create(company=tenant.company, actor=None, title="Support")
     task = task_create(
-        workflow=workflow, title="Triage", action_url="https://x.example/", timeout_seconds=5, remind_after=3600
+        actor=None,
+        workflow=workflow,
+        title="Triage",
+        action_url="https://x.example/",
+        timeout_seconds=5,
+        remind_after=3600,
     )
     assert (task.action_url, task.timeout_seconds, task.remind_after) == ("", None, timedelta(hours=1))
 
 
 def test_publishing_validates_with_the_one_validator(tenant):
-    workflow = workflow_create(company=tenant.company, user=None, title="Support")
-    task_create(workflow=workflow, title="Call", task_type=TaskType.SYNC_ACTION, timeout_seconds=5)
+    workflow = workflow_create(company=tenant.company, actor=None, title="Support")
+    task_create(actor=None, workflow=workflow, title="Call", task_type=TaskType.SYNC_ACTION, timeout_seconds=5)
 
     with pytest.raises(InvalidDefinition) as raised:
-        workflow_publish(workflow=workflow)
+        workflow_publish(actor=None, workflow=workflow)
 
     assert [(p.path, p.task_key) for p in raised.value.problems] == [("tasks.call.action_url", "call")]
     assert "tasks.call.action_url: Task 'call' is an action" in str(raised.value)
@@ -75,15 +82,15 @@ def test_publishing_validates_with_the_one_validator(tenant):
 def test_published_versions_are_not_editable(tenant):
     workflow = published_workflow(tenant.company)
     with pytest.raises(NotEditable):
-        task_create(workflow=workflow, title="Another")
+        task_create(actor=None, workflow=workflow, title="Another")
     with pytest.raises(NotEditable):
-        task_update(task=workflow.tasks.first(), title="Renamed")
+        task_update(actor=None, task=workflow.tasks.first(), title="Renamed")
 
 
 def test_editing_a_published_version_copies_it_into_the_next_draft(tenant):
     published = published_workflow(tenant.company)
 
-    draft = workflow_draft_for_editing(workflow=published, user=tenant.owner)
+    draft = workflow_draft_for_editing(workflow=published, actor=Actor(user=tenant.owner))
 
     assert (draft.version, draft.status, draft.key) == (2, DefinitionStatus.DRAFT, "support")
     assert list(draft.tasks.values_list("key", flat=True)) == list(published.tasks.values_list("key", flat=True))
@@ -93,14 +100,14 @@ def test_editing_a_published_version_copies_it_into_the_next_draft(tenant):
         ("fix-it", None),
     }
     assert all(t.from_task is None or t.from_task.workflow_id == draft.pk for t in draft.transitions.all())
-    assert workflow_draft_for_editing(workflow=published, user=None) == draft
+    assert workflow_draft_for_editing(workflow=published, actor=None) == draft
 
 
 def test_publishing_a_new_version_retires_the_previous_one(tenant):
     published = published_workflow(tenant.company)
-    draft = workflow_draft_for_editing(workflow=published, user=None)
+    draft = workflow_draft_for_editing(workflow=published, actor=None)
 
-    draft = workflow_publish(workflow=draft)
+    draft = workflow_publish(actor=None, workflow=draft)
 
     published.refresh_from_db()
     assert (published.status, draft.status) == (DefinitionStatus.RETIRED, DefinitionStatus.PUBLISHED)
@@ -109,88 +116,96 @@ def test_publishing_a_new_version_retires_the_previous_one(tenant):
 
 def test_discarding_a_draft_falls_back_to_the_previous_version(tenant):
     published = published_workflow(tenant.company)
-    draft = workflow_draft_for_editing(workflow=published, user=None)
-    assert workflow_discard_draft(workflow=draft) == published
+    draft = workflow_draft_for_editing(workflow=published, actor=None)
+    assert workflow_discard_draft(actor=None, workflow=draft) == published
     with pytest.raises(NotEditable):
-        workflow_discard_draft(workflow=published)
+        workflow_discard_draft(actor=None, workflow=published)
 
 
 def test_task_move_swaps_neighbours_and_stops_at_the_ends(tenant):
-    workflow = workflow_create(company=tenant.company, user=None, title="Support")
-    a, b, c = (task_create(workflow=workflow, title=title) for title in "abc")
+    workflow = workflow_create(company=tenant.company, actor=None, title="Support")
+    a, b, c = (task_create(actor=None, workflow=workflow, title=title) for title in "abc")
 
-    task_move(task=c, direction="up")
+    task_move(actor=None, task=c, direction="up")
     assert list(workflow.tasks.values_list("key", flat=True)) == ["a", "c", "b"]
-    task_move(task=a, direction="up")
+    task_move(actor=None, task=a, direction="up")
     assert list(workflow.tasks.values_list("key", flat=True)) == ["a", "c", "b"]
-    task_move(task=a, direction="down")
+    task_move(actor=None, task=a, direction="down")
     assert list(workflow.tasks.values_list("key", flat=True)) == ["c", "a", "b"]
 
 
 def test_deleting_a_task_deletes_its_transitions(tenant):
-    workflow = workflow_create(company=tenant.company, user=None, title="Support")
-    first = task_create(workflow=workflow, title="Triage")
-    task_delete(task=first)
+    workflow = workflow_create(company=tenant.company, actor=None, title="Support")
+    first = task_create(actor=None, workflow=workflow, title="Triage")
+    task_delete(actor=None, task=first)
     assert not workflow.transitions.exists()
 
 
 def test_a_transition_cannot_join_tasks_of_another_workflow(tenant):
-    workflow = workflow_create(company=tenant.company, user=None, title="Support")
-    own = task_create(workflow=workflow, title="Triage")
+    workflow = workflow_create(company=tenant.company, actor=None, title="Support")
+    own = task_create(actor=None, workflow=workflow, title="Triage")
     foreign = TaskDefinitionFactory(workflow__company=tenant.company)
     with pytest.raises(ValueError, match="own workflow"):
-        transition_create(workflow=workflow, from_task=own, to_task=foreign)
+        transition_create(actor=None, workflow=workflow, from_task=own, to_task=foreign)
 
 
 def test_a_task_cannot_use_another_companys_role(tenant, other_tenant):
-    workflow = workflow_create(company=tenant.company, user=None, title="Support")
+    workflow = workflow_create(company=tenant.company, actor=None, title="Support")
     with pytest.raises(ValueError, match="another company"):
-        task_create(workflow=workflow, title="Triage", assignee_role=CompanyRoleFactory(company=other_tenant.company))
+        task_create(
+            actor=None,
+            workflow=workflow,
+            title="Triage",
+            assignee_role=CompanyRoleFactory(company=other_tenant.company),
+        )
 
 
 def test_ticket_definition_publish_needs_a_published_workflow(tenant):
-    ticket = ticket_definition_create(company=tenant.company, user=None, title="Help", workflow_key="support")
-    draft = workflow_create(company=tenant.company, user=None, title="Support", key="support")
-    task_create(workflow=draft, title="Triage")
+    ticket = ticket_type_create(company=tenant.company, actor=None, title="Help", workflow_key="support")
+    draft = workflow_create(company=tenant.company, actor=None, title="Support", key="support")
+    task_create(actor=None, workflow=draft, title="Triage")
 
     with pytest.raises(InvalidDefinition, match="has no published version"):
-        ticket_definition_publish(ticket_definition=ticket)
+        ticket_type_publish(actor=None, ticket_type=ticket)
 
-    workflow_publish(workflow=draft)
-    assert ticket_definition_publish(ticket_definition=ticket).status == DefinitionStatus.PUBLISHED
+    workflow_publish(actor=None, workflow=draft)
+    assert ticket_type_publish(actor=None, ticket_type=ticket).status == DefinitionStatus.PUBLISHED
 
 
 def test_ticket_definition_publish_ignores_another_companys_workflow(tenant, other_tenant):
     published_workflow(other_tenant.company)
-    ticket = ticket_definition_create(company=tenant.company, user=None, title="Help", workflow_key="support")
+    ticket = ticket_type_create(company=tenant.company, actor=None, title="Help", workflow_key="support")
     with pytest.raises(InvalidDefinition):
-        ticket_definition_publish(ticket_definition=ticket)
+        ticket_type_publish(actor=None, ticket_type=ticket)
 
 
 def test_a_published_ticket_definition_refuses_an_invalid_change(tenant):
     published_workflow(tenant.company)
-    ticket = ticket_definition_create(company=tenant.company, user=None, title="Help", workflow_key="support")
-    ticket_definition_publish(ticket_definition=ticket)
+    ticket = ticket_type_create(company=tenant.company, actor=None, title="Help", workflow_key="support")
+    ticket_type_publish(actor=None, ticket_type=ticket)
 
     with pytest.raises(InvalidDefinition):
-        ticket_definition_update(ticket_definition=ticket, title="Help", workflow_key="nowhere")
+        ticket_type_update(actor=None, ticket_type=ticket, title="Help", workflow_key="nowhere")
 
-    updated = ticket_definition_update(ticket_definition=ticket, title="Get help", workflow_key="support")
-    assert (updated.version, updated.title) == (2, "Get help")
+    updated, changed = ticket_type_update(actor=None, ticket_type=ticket, title="Get help", workflow_key="support")
+    assert (updated.version, updated.title, changed) == (2, "Get help", True)
 
 
 def test_workflow_import_version_replaces_the_draft_and_publishes(tenant):
     published = published_workflow(tenant.company)
-    workflow_draft_for_editing(workflow=published, user=None)
+    workflow_draft_for_editing(workflow=published, actor=None)
     role = CompanyRoleFactory(company=tenant.company)
 
     imported = workflow_import_version(
         company=tenant.company,
-        user=None,
-        key="support",
-        title="Support v2",
-        tasks=[{"key": "only", "title": "Only step", "task_type": TaskType.FORM, "assignee_role": role}],
-        transitions=[{"from_key": None, "to_key": "only"}, {"from_key": "only", "to_key": None, "label": "Done"}],
+        actor=None,
+        doc={
+            "key": "support",
+            "title": "Support v2",
+            "tasks": [{"key": "only", "title": "Only step", "type": TaskType.FORM, "assignee_role": role.name}],
+            "transitions": [{"from": None, "to": "only"}, {"from": "only", "to": None, "label": "Done"}],
+        },
+        context=ImportContext(roles={role.name.casefold(): role}),
     )
 
     assert (imported.version, imported.status) == (2, DefinitionStatus.PUBLISHED)
@@ -206,11 +221,14 @@ def test_workflow_import_version_rolls_back_an_invalid_workflow(tenant):
     with pytest.raises(InvalidDefinition):
         workflow_import_version(
             company=tenant.company,
-            user=None,
-            key="broken",
-            title="Broken",
-            tasks=[{"key": "a", "title": "A", "task_type": TaskType.FORM}],
-            transitions=[],
+            actor=None,
+            doc={
+                "key": "broken",
+                "title": "Broken",
+                "tasks": [{"key": "a", "title": "A", "type": "FORM"}],
+                "transitions": [],
+            },
+            context=ImportContext(),
         )
     assert not WorkflowDefinition.objects.for_company(tenant.company).exists()
 
@@ -219,15 +237,15 @@ def test_ticket_definition_upsert_creates_then_updates_and_republishes(tenant):
     published_workflow(tenant.company)
     role = CompanyRoleFactory(company=tenant.company)
 
-    created, was_created = ticket_definition_upsert(
-        company=tenant.company, user=None, key="help", title="Help", workflow_key="support", allowed_roles=[role]
+    created, first = ticket_type_upsert(
+        company=tenant.company, actor=None, key="help", title="Help", workflow_key="support", allowed_roles=[role]
     )
-    ticket_definition_retire(ticket_definition=created)
-    updated, again = ticket_definition_upsert(
-        company=tenant.company, user=None, key="help", title="Help!", workflow_key="support", ext_ref=[]
+    ticket_type_retire(actor=None, ticket_type=created)
+    updated, second = ticket_type_upsert(
+        company=tenant.company, actor=None, key="help", title="Help!", workflow_key="support", ext_ref=[]
     )
 
-    assert (was_created, again) == (True, False)
+    assert (first, second) == ("created", "updated")
     assert (updated.pk, updated.version, updated.status, updated.title) == (
         created.pk,
         2,

@@ -4,8 +4,12 @@ import copy
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 
+from workflow_design.durations import format_iso_duration, parse_iso_duration
+from workflow_design.jsonlogic import known_variables, validate_jsonlogic
 from workflow_design.models import DefinitionStatus, TaskType
+from workflow_design.problems import Problem
 from workflow_design.tests.factories import (
     TaskDefinitionFactory,
     TicketDefinitionFactory,
@@ -13,14 +17,9 @@ from workflow_design.tests.factories import (
     WorkflowTransitionFactory,
 )
 from workflow_design.validation import (
-    Problem,
-    format_iso_duration,
-    known_variables,
-    parse_iso_duration,
-    ticket_definition_problems,
+    ticket_type_problems,
     validate_fields_schema,
-    validate_jsonlogic,
-    validate_ticket_definition_doc,
+    validate_ticket_type_doc,
     validate_workflow_doc,
     workflow_problems,
 )
@@ -331,7 +330,7 @@ def test_transitions_name_existing_tasks():
     doc["transitions"][1]["to"] = "aprove"
     problems = check(doc)
     assert (
-        Problem("workflows[0].transitions[1].to", "The transition's 'to' names task 'aprove', which does not exist.")
+        Problem("workflows[0].transitions[1].to", "The arrow's 'to' names task 'aprove', which does not exist.")
         in problems
     )
 
@@ -348,11 +347,11 @@ def test_exactly_one_start():
     doc = workflow()
     doc["transitions"].append({"from": None, "to": "approve"})
     assert only(check(doc)) == Problem(
-        "workflows[0].transitions[4]", "The workflow has more than one start transition; keep one."
+        "workflows[0].transitions[4]", "The workflow has more than one start arrow; keep one."
     )
     doc["transitions"] = doc["transitions"][1:4]
     assert only(check(doc)) == Problem(
-        "workflows[0].transitions", 'The workflow has no start: add one transition with "from": null.'
+        "workflows[0].transitions", 'The workflow has no start: add one arrow from Start ("from": null).'
     )
 
 
@@ -360,11 +359,11 @@ def test_start_has_no_condition_and_leads_to_a_task():
     doc = workflow()
     doc["transitions"][0]["condition"] = {"var": "ticket.amount"}
     assert only(check(doc)) == Problem(
-        "workflows[0].transitions[0].condition", "The start transition cannot have a condition."
+        "workflows[0].transitions[0].condition", "The start arrow cannot have a condition."
     )
     doc = workflow()
     doc["transitions"][0]["to"] = None
-    assert Problem("workflows[0].transitions[0]", "The start transition must lead to a task.") in check(doc)
+    assert Problem("workflows[0].transitions[0]", "The start arrow must lead to a task.") in check(doc)
 
 
 def test_every_task_is_reachable():
@@ -378,7 +377,7 @@ def test_a_cycle_with_no_exit_names_its_tasks():
     doc["transitions"][2]["to"] = "quote"
     assert only(check(doc)) == Problem(
         "workflows[0].transitions",
-        "Tasks 'quote', 'approve' loop with no way to finish; add a transition to the end (\"to\": null) "
+        "Tasks 'quote', 'approve' loop with no way to finish; add an arrow to the end (\"to\": null) "
         "or to a task that finishes.",
     )
 
@@ -399,7 +398,8 @@ def action(**extra) -> dict:
 def test_actions_need_an_http_url_and_a_timeout():
     assert check(action()) == []
     assert only(check(action(action_url="ftp://stock.example/"))) == Problem(
-        "workflows[0].tasks[0].action_url", "Task 'quote': action_url 'ftp://stock.example/' must be an http(s) URL."
+        "workflows[0].tasks[0].action_url",
+        "Task 'quote': the action URL 'ftp://stock.example/' cannot be used. Only http and https URLs can be called.",
     )
     assert only(check(action(action_url=None))) == Problem(
         "workflows[0].tasks[0].action_url", "Task 'quote' is an action; it needs an http(s) action_url."
@@ -482,7 +482,7 @@ def ticket(**extra) -> dict:
 
 
 def check_ticket(doc: dict, workflow_docs: dict | None = None) -> list[Problem]:
-    return validate_ticket_definition_doc(
+    return validate_ticket_type_doc(
         doc,
         path="ticket_definitions[0]",
         workflow_keys={"procurement"},
@@ -547,17 +547,15 @@ def test_workflow_problems_locate_tasks_by_key_and_transitions_by_id():
 
 
 @pytest.mark.django_db
-def test_stored_durations_are_checked_like_documents():
-    start = WorkflowTransitionFactory(
-        to_task__remind_after=timedelta(hours=6), to_task__escalate_after=timedelta(hours=1), to_task__key="quote"
-    )
-    assert workflow_problems(start.workflow) == [
-        Problem(
-            "tasks.quote.escalate_after",
-            "Task 'quote': escalate_after must not be shorter than remind_after.",
-            task_key="quote",
-        )
-    ]
+def test_the_database_refuses_durations_the_validator_refuses():
+    for durations in (
+        {"remind_after": timedelta(hours=6), "escalate_after": timedelta(hours=1)},
+        {"remind_after": timedelta(0)},
+        {"escalate_after": timedelta(seconds=-5)},
+        {"timeout_seconds": 61},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            TaskDefinitionFactory(**durations)
 
 
 @pytest.mark.django_db
@@ -566,14 +564,14 @@ def test_ticket_definition_needs_a_published_workflow_of_its_own_company(other_t
     WorkflowDefinitionFactory(company=other_tenant.company, key="support", status=DefinitionStatus.PUBLISHED)
     draft = WorkflowDefinitionFactory(company=ticket_definition.company, key="support")
 
-    assert ticket_definition_problems(ticket_definition) == [
+    assert ticket_type_problems(ticket_definition) == [
         Problem("workflow_key", "Workflow 'support' has no published version in this company; publish it first.")
     ]
 
     WorkflowTransitionFactory(to_task__workflow=draft)
     draft.status = DefinitionStatus.PUBLISHED
     draft.save()
-    assert ticket_definition_problems(ticket_definition) == []
+    assert ticket_type_problems(ticket_definition) == []
 
 
 def test_validators_do_not_mutate_their_input():

@@ -22,10 +22,25 @@ def creator_client(client, tenant):
     return client
 
 
-def test_uploading_a_reference_bundle_imports_it(creator_client, tenant):
+def confirm(client, review):
+    """Step 2: post back what the review page carries (the bundle and the digest of the plan shown)."""
+    form = review.context["confirm_form"]
+    data = {"step": "confirm", "text": form.initial["text"], "digest": form.initial["digest"]}
+    return client.post(reverse("design:import"), data, follow=True)
+
+
+def test_uploading_a_reference_bundle_shows_what_changes_then_imports_it(creator_client, tenant):
     upload = SimpleUploadedFile("procurement.json", reference_bytes("procurement"), "application/json")
 
-    response = creator_client.post(reverse("design:import"), {"file": upload}, follow=True)
+    review = creator_client.post(reverse("design:import"), {"file": upload})
+
+    content = review.content.decode()
+    assert 'data-testid="import-plan"' in content
+    assert "Workflow “Procurement with vendor follow-up” (procurement) is new" in content
+    assert "Ticket type “Purchase request” (purchase-request) will be created" in content
+    assert not WorkflowDefinition.objects.exists()  # nothing is written before the confirmation
+
+    response = confirm(creator_client, review)
 
     assert response.redirect_chain[-1][0] == reverse("design:workflow-list")
     assert "Bundle imported" in response.content.decode()
@@ -35,8 +50,10 @@ def test_uploading_a_reference_bundle_imports_it(creator_client, tenant):
 
 
 def test_pasted_json_is_imported_too(creator_client, tenant):
-    response = creator_client.post(reverse("design:import"), {"text": reference_bytes("it-support").decode()})
-    assert response.status_code == 302
+    review = creator_client.post(reverse("design:import"), {"text": reference_bytes("it-support").decode()})
+    assert review.status_code == 200
+    response = confirm(creator_client, review)
+    assert response.redirect_chain[-1][0] == reverse("design:workflow-list")
     assert WorkflowDefinition.objects.for_company(tenant.company).count() == 1
 
 

@@ -41,13 +41,13 @@ def as_role(client, tenant, role):
 def test_ticket_admin_reads_but_cannot_write(client, tenant):
     ticket_type = TicketDefinitionFactory(company=tenant.company)
     as_role(client, tenant, SystemRole.TICKET_ADMIN)
-    assert client.get(reverse("design:ticket-list")).status_code == 200
-    assert client.get(reverse("design:ticket-detail", args=[ticket_type.pk])).status_code == 200
+    assert client.get(reverse("design:ticket-type-list")).status_code == 200
+    assert client.get(reverse("design:ticket-type-detail", args=[ticket_type.pk])).status_code == 200
     assert client.get(reverse("design:export-company")).status_code == 200
-    assert client.get(reverse("design:ticket-create")).status_code == 403
-    assert client.get(reverse("design:ticket-edit", args=[ticket_type.pk])).status_code == 403
-    assert client.post(reverse("design:ticket-publish", args=[ticket_type.pk])).status_code == 403
-    assert client.post(reverse("design:ticket-retire", args=[ticket_type.pk])).status_code == 403
+    assert client.get(reverse("design:ticket-type-create")).status_code == 403
+    assert client.get(reverse("design:ticket-type-edit", args=[ticket_type.pk])).status_code == 403
+    assert client.post(reverse("design:ticket-type-publish", args=[ticket_type.pk])).status_code == 403
+    assert client.post(reverse("design:ticket-type-retire", args=[ticket_type.pk])).status_code == 403
     assert client.get(reverse("design:import")).status_code == 403
 
 
@@ -56,9 +56,9 @@ def test_roles_without_design_permissions_get_403(client, tenant, role):
     ticket_type = TicketDefinitionFactory(company=tenant.company)
     as_role(client, tenant, role)
     for url in [
-        reverse("design:ticket-list"),
-        reverse("design:ticket-detail", args=[ticket_type.pk]),
-        reverse("design:ticket-create"),
+        reverse("design:ticket-type-list"),
+        reverse("design:ticket-type-detail", args=[ticket_type.pk]),
+        reverse("design:ticket-type-create"),
         reverse("design:import"),
         reverse("design:export-company"),
     ]:
@@ -71,7 +71,7 @@ def test_creator_builds_a_ticket_type_with_fields_and_publishes_it(client, tenan
     as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
 
     response = client.post(
-        reverse("design:ticket-create"),
+        reverse("design:ticket-type-create"),
         ticket_post(
             "Purchase request",
             "purchase-approval",
@@ -85,7 +85,7 @@ def test_creator_builds_a_ticket_type_with_fields_and_publishes_it(client, tenan
 
     ticket_type = TicketDefinition.objects.get(company=tenant.company)
     assert response.status_code == 302
-    assert response.url == reverse("design:ticket-detail", args=[ticket_type.pk])
+    assert response.url == reverse("design:ticket-type-detail", args=[ticket_type.pk])
     assert ticket_type.key == "purchase-request"
     assert ticket_type.status == DefinitionStatus.DRAFT
     assert ticket_type.fields_schema["required"] == ["item"]
@@ -95,11 +95,11 @@ def test_creator_builds_a_ticket_type_with_fields_and_publishes_it(client, tenan
     detail = client.get(response.url).content.decode()
     assert "What do you need?" in detail and "Sales" in detail
 
-    client.post(reverse("design:ticket-publish", args=[ticket_type.pk]))
+    client.post(reverse("design:ticket-type-publish", args=[ticket_type.pk]))
     ticket_type.refresh_from_db()
     assert ticket_type.status == DefinitionStatus.PUBLISHED
 
-    client.post(reverse("design:ticket-retire", args=[ticket_type.pk]))
+    client.post(reverse("design:ticket-type-retire", args=[ticket_type.pk]))
     ticket_type.refresh_from_db()
     assert ticket_type.status == DefinitionStatus.RETIRED
 
@@ -107,7 +107,7 @@ def test_creator_builds_a_ticket_type_with_fields_and_publishes_it(client, tenan
 def test_form_errors_show_next_to_fields_and_nothing_is_saved(client, tenant):
     as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
     response = client.post(
-        reverse("design:ticket-create"),
+        reverse("design:ticket-type-create"),
         ticket_post("", "no-such-workflow", rows=[{"label": "Bad", "name": "9bad", "type": "text"}]),
     )
     content = response.content.decode()
@@ -122,7 +122,7 @@ def test_duplicate_key_is_a_form_error(client, tenant):
     two_task_workflow(tenant.company)
     TicketDefinitionFactory(company=tenant.company, key="taken")
     as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
-    response = client.post(reverse("design:ticket-create"), ticket_post("Taken", "purchase-approval", key="taken"))
+    response = client.post(reverse("design:ticket-type-create"), ticket_post("Taken", "purchase-approval", key="taken"))
     assert response.status_code == 200
     assert "Another ticket type already uses this key." in response.content.decode()
 
@@ -134,11 +134,11 @@ def test_choices_offer_only_this_companys_workflows_and_roles(client, tenant, ot
     theirs = CompanyRoleFactory(company=other_tenant.company, name="Their role")
     as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
 
-    page = client.get(reverse("design:ticket-create")).content.decode()
+    page = client.get(reverse("design:ticket-type-create")).content.decode()
     assert "Ours" in page and "Our role" in page
     assert "Theirs" not in page and "Their role" not in page
 
-    response = client.post(reverse("design:ticket-create"), ticket_post("Sneaky", "ours", roles=[theirs]))
+    response = client.post(reverse("design:ticket-type-create"), ticket_post("Sneaky", "ours", roles=[theirs]))
     assert response.status_code == 200
     assert 'data-field-error="allowed_roles"' in response.content.decode()
     assert not TicketDefinition.objects.filter(title="Sneaky").exists()
@@ -149,7 +149,7 @@ def test_publishing_without_a_published_workflow_is_refused_with_a_message(clien
     ticket_type = TicketDefinitionFactory(company=tenant.company, workflow_key="purchase-approval")
     as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
 
-    response = client.post(reverse("design:ticket-publish", args=[ticket_type.pk]), follow=True)
+    response = client.post(reverse("design:ticket-type-publish", args=[ticket_type.pk]), follow=True)
 
     ticket_type.refresh_from_db()
     assert ticket_type.status == DefinitionStatus.DRAFT
@@ -160,7 +160,7 @@ def test_editing_keeps_the_key_and_bumps_the_revision(client, tenant):
     two_task_workflow(tenant.company, publish=True)
     ticket_type = TicketDefinitionFactory(company=tenant.company, key="keep-me", workflow_key="purchase-approval")
     as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
-    edit = reverse("design:ticket-edit", args=[ticket_type.pk])
+    edit = reverse("design:ticket-type-edit", args=[ticket_type.pk])
     assert client.get(edit).status_code == 200
 
     response = client.post(edit, ticket_post("Renamed", "purchase-approval", key="changed"))
@@ -178,7 +178,7 @@ def test_a_published_ticket_type_cannot_be_saved_invalid(client, tenant):
     other = two_task_workflow(tenant.company, title="Only a draft")
     as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
 
-    response = client.post(reverse("design:ticket-edit", args=[ticket_type.pk]), ticket_post("Moved", other.key))
+    response = client.post(reverse("design:ticket-type-edit", args=[ticket_type.pk]), ticket_post("Moved", other.key))
 
     ticket_type.refresh_from_db()
     assert response.status_code == 200
@@ -192,19 +192,19 @@ def test_list_searches_filters_and_answers_htmx_with_rows(client, tenant, other_
     TicketDefinitionFactory(company=other_tenant.company, title="Laptop of theirs")
     as_role(client, tenant, SystemRole.TICKET_ADMIN)
 
-    page = client.get(reverse("design:ticket-list"), {"q": "laptop"}).content.decode()
+    page = client.get(reverse("design:ticket-type-list"), {"q": "laptop"}).content.decode()
     assert "Laptop request" in page and "Holiday request" not in page and "theirs" not in page
 
-    rows = client.get(reverse("design:ticket-list"), {"status": "draft"}, **HTMX).content.decode()
+    rows = client.get(reverse("design:ticket-type-list"), {"status": "draft"}, **HTMX).content.decode()
     assert "Holiday request" in rows and "Laptop request" not in rows
     assert "<html" not in rows
 
 
 def test_empty_list_tells_a_creator_what_to_do(client, tenant):
     as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
-    content = client.get(reverse("design:ticket-list")).content.decode()
+    content = client.get(reverse("design:ticket-type-list")).content.decode()
     assert "No ticket types yet" in content
-    assert reverse("design:ticket-create") in content and reverse("design:import") in content
+    assert reverse("design:ticket-type-create") in content and reverse("design:import") in content
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -215,7 +215,7 @@ def test_list_queries_are_bounded(client, tenant, django_assert_max_num_queries,
         ticket_type.allowed_roles.add(CompanyRoleFactory(company=tenant.company))
     as_role(client, tenant, SystemRole.TICKET_ADMIN)
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("design:ticket-list"))
+        response = client.get(reverse("design:ticket-type-list"))
     assert response.status_code == 200
     assert len(response.context["ticket_types"]) == min(count, 25)
 
@@ -231,7 +231,7 @@ def test_unchanged_field_rows_are_kept_whatever_initial_forms_says(client, tenan
     as_role(client, tenant, SystemRole.WORKFLOW_CREATOR)
 
     client.post(
-        reverse("design:ticket-edit", args=[ticket_type.pk]),
+        reverse("design:ticket-type-edit", args=[ticket_type.pk]),
         ticket_post("Renamed", "purchase-approval", rows=[{"label": "Item", "name": "item", "type": "text"}]),
     )
 

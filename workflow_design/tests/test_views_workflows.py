@@ -123,7 +123,7 @@ def test_duplicate_key_is_a_form_error(client, tenant):
 
 
 def test_adding_a_task_with_a_choice_field_via_htmx_refreshes_the_editor(client, tenant):
-    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Approval")
     role = CompanyRoleFactory(company=tenant.company, name="Supervisors")
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     data = task_post(
@@ -153,7 +153,7 @@ def test_adding_a_task_with_a_choice_field_via_htmx_refreshes_the_editor(client,
 
 
 def test_field_builder_errors_show_next_to_the_rows(client, tenant):
-    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Approval")
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     data = task_post(
         "Review",
@@ -179,8 +179,10 @@ def test_field_builder_errors_show_next_to_the_rows(client, tenant):
 
 
 def test_raw_json_schema_wins_when_edited_and_its_problems_are_listed(client, tenant):
-    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
-    task = services.task_create(workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA)
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Approval")
+    task = services.task_create(
+        actor=None, workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA
+    )
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     url = reverse("design:task-edit", args=[workflow.pk, task.pk])
     original = json.dumps(DECISION_SCHEMA, indent=2)
@@ -220,7 +222,7 @@ def test_field_row_endpoint_returns_the_next_row_and_counter(client, tenant):
 
 
 def test_assignee_role_choices_are_this_companys_only(client, tenant, other_tenant):
-    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Approval")
     mine = CompanyRoleFactory(company=tenant.company, name="Buyers")
     theirs = CompanyRoleFactory(company=other_tenant.company, name="Spies")
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
@@ -236,7 +238,7 @@ def test_assignee_role_choices_are_this_companys_only(client, tenant, other_tena
 
 
 def test_action_task_needs_a_url_and_form_task_drops_action_settings(client, tenant):
-    workflow = services.workflow_create(company=tenant.company, user=None, title="Orders")
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Orders")
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     url = reverse("design:task-create", args=[workflow.pk])
     response = client.post(url, task_post("Stock check", task_type="SYNC_ACTION"), **HTMX)
@@ -282,9 +284,11 @@ def test_tasks_move_and_delete(client, tenant):
 
 
 def test_transition_with_condition_from_the_builder(client, tenant):
-    workflow = services.workflow_create(company=tenant.company, user=None, title="Approval")
-    review = services.task_create(workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA)
-    invoice = services.task_create(workflow=workflow, title="Invoice", key="invoice")
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Approval")
+    review = services.task_create(
+        actor=None, workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA
+    )
+    invoice = services.task_create(actor=None, workflow=workflow, title="Invoice", key="invoice")
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     url = reverse("design:transition-create", args=[workflow.pk])
     form = client.get(url, **HTMX).content.decode()
@@ -408,11 +412,17 @@ def test_publish_then_edit_as_new_draft_keeps_v1_published_until_v2_publishes(cl
 
 
 def test_invalid_draft_cannot_publish_and_shows_its_problems(client, tenant):
-    workflow = services.workflow_create(company=tenant.company, user=None, title="Half done")
-    review = services.task_create(workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA)
-    services.task_create(workflow=workflow, title="Orphan", key="orphan")
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Half done")
+    review = services.task_create(
+        actor=None, workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA
+    )
+    services.task_create(actor=None, workflow=workflow, title="Orphan", key="orphan")
     services.transition_create(
-        workflow=workflow, from_task=review, to_task=None, condition={"==": [{"var": "tasks.review.nothing"}, 1]}
+        actor=None,
+        workflow=workflow,
+        from_task=review,
+        to_task=None,
+        condition={"==": [{"var": "tasks.review.nothing"}, 1]},
     )
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     response = client.post(reverse("design:workflow-publish", args=[workflow.pk]), follow=True)
@@ -443,12 +453,12 @@ def test_publishing_a_published_version_is_a_message_not_an_error(client, tenant
 
 def test_discard_draft_goes_back_to_the_published_version(client, tenant):
     published = two_task_workflow(tenant.company, publish=True)
-    draft = services.workflow_draft_for_editing(workflow=published, user=None)
+    draft = services.workflow_draft_for_editing(workflow=published, actor=None)
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     response = client.post(reverse("design:workflow-discard", args=[draft.pk]))
     assert response["Location"] == reverse("design:workflow-detail", args=[published.pk])
     assert not WorkflowDefinition.objects.filter(pk=draft.pk).exists()
-    only = services.workflow_create(company=tenant.company, user=None, title="Scratch")
+    only = services.workflow_create(company=tenant.company, actor=None, title="Scratch")
     response = client.post(reverse("design:workflow-discard", args=[only.pk]))
     assert response["Location"] == reverse("design:workflow-list")
 
@@ -479,8 +489,8 @@ def test_detail_shows_diagram_versions_and_readable_conditions(client, tenant):
 
 def test_list_shows_one_row_per_key_and_filters(client, tenant, other_tenant):
     published = two_task_workflow(tenant.company, title="Purchase approval", publish=True)
-    services.workflow_draft_for_editing(workflow=published, user=None)
-    services.workflow_create(company=tenant.company, user=None, title="IT support")
+    services.workflow_draft_for_editing(workflow=published, actor=None)
+    services.workflow_create(company=tenant.company, actor=None, title="IT support")
     two_task_workflow(other_tenant.company, title="Secret other")
     login(client, tenant, SystemRole.TICKET_ADMIN)
     rows = client.get(reverse("design:workflow-list")).context["workflows"]
@@ -509,7 +519,7 @@ def test_empty_list_invites_creating_or_importing(client, tenant):
 
 def test_list_paginates(client, tenant):
     for n in range(27):
-        services.workflow_create(company=tenant.company, user=None, title=f"Flow {n:02}")
+        services.workflow_create(company=tenant.company, actor=None, title=f"Flow {n:02}")
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     response = client.get(reverse("design:workflow-list"))
     assert len(response.context["workflows"]) == 25
@@ -524,7 +534,7 @@ def test_list_queries_do_not_grow_with_workflows(client, tenant, django_assert_m
     for n in range(count):
         workflow = two_task_workflow(tenant.company, title=f"Flow {n:02}", publish=n % 2 == 0)
         if n % 3 == 0 and workflow.status == DefinitionStatus.PUBLISHED:
-            services.workflow_draft_for_editing(workflow=workflow, user=None)
+            services.workflow_draft_for_editing(workflow=workflow, actor=None)
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("design:workflow-list"))
@@ -532,21 +542,27 @@ def test_list_queries_do_not_grow_with_workflows(client, tenant, django_assert_m
 
 
 def _big_workflow(company, tasks):
-    workflow = services.workflow_create(company=company, user=None, title=f"Big {tasks}")
+    workflow = services.workflow_create(company=company, actor=None, title=f"Big {tasks}")
     role = CompanyRoleFactory(company=company)
     previous = None
     for n in range(tasks):
         task = services.task_create(
-            workflow=workflow, title=f"Step {n}", key=f"step-{n}", output_schema=DECISION_SCHEMA, assignee_role=role
+            actor=None,
+            workflow=workflow,
+            title=f"Step {n}",
+            key=f"step-{n}",
+            output_schema=DECISION_SCHEMA,
+            assignee_role=role,
         )
         if previous is not None:
             services.transition_create(
+                actor=None,
                 workflow=workflow,
                 from_task=previous,
                 to_task=task,
                 condition={"==": [{"var": f"tasks.step-{n - 1}.decision"}, "approve"]},
             )
-            services.transition_create(workflow=workflow, from_task=previous, to_task=None, priority=10)
+            services.transition_create(actor=None, workflow=workflow, from_task=previous, to_task=None, priority=10)
         previous = task
     return workflow
 
@@ -602,8 +618,10 @@ def action_post(title, *, key="", inputs=(), outputs=(), fields=(), **extra):
 
 @pytest.fixture
 def order_workflow(tenant):
-    workflow = services.workflow_create(company=tenant.company, user=None, title="Orders")
-    services.task_create(workflow=workflow, title="Collect items", key="collect-items", output_schema=ITEMS_SCHEMA)
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Orders")
+    services.task_create(
+        actor=None, workflow=workflow, title="Collect items", key="collect-items", output_schema=ITEMS_SCHEMA
+    )
     return workflow
 
 
@@ -705,6 +723,7 @@ def test_a_complex_transform_opens_raw_and_survives_an_edit_that_does_not_touch_
         "available": {"var": ["response.available", 0]},
     }
     task = services.task_create(
+        actor=None,
         workflow=order_workflow,
         title="Stock check",
         key="stock-check",
@@ -738,7 +757,9 @@ def test_a_complex_transform_opens_raw_and_survives_an_edit_that_does_not_touch_
 
 def test_input_mapping_offers_earlier_tasks_only(client, tenant, order_workflow):
     first = order_workflow.tasks.get(key="collect-items")
-    later = services.task_create(workflow=order_workflow, title="Ship", key="ship", output_schema=STOCK_SCHEMA)
+    later = services.task_create(
+        actor=None, workflow=order_workflow, title="Ship", key="ship", output_schema=STOCK_SCHEMA
+    )
     login(client, tenant, SystemRole.WORKFLOW_CREATOR)
     form = client.get(reverse("design:task-edit", args=[order_workflow.pk, first.pk]), **HTMX).content.decode()
     assert "tasks.collect-items.sku" not in form and "tasks.ship.in_stock" not in form

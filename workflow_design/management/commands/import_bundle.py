@@ -4,39 +4,73 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from workflow_design.bundles import BundleInvalid, import_bundle, parse_bundle
+from users.services import Actor
+from workflow_design.bundles import BundleInvalid, parse_bundle, read_limited
 from workflow_design.management.company_option import company_from_option, company_user_from_option
+from workflow_design.services import DraftsInTheWay, bundle_import, bundle_import_plan
 
 
 class Command(BaseCommand):
     help = (
         "Import a ticketflower/v1 definition bundle (company roles, workflows, ticket types) into a company. "
         "Everything is validated first: on any problem, every problem is printed by its path in the file "
-        "and nothing is written (exit status 1)."
+        "and nothing is written (exit status 1). Prints what will change; definitions equal to what is "
+        "published are left unchanged. An import that would discard an unpublished draft needs "
+        "--replace-drafts."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Path of the bundle JSON file.")
         parser.add_argument("--company", required=True, help="The company's id or exact name.")
         parser.add_argument("--user", help="Email of the company user recorded as the author (optional).")
+        parser.add_argument(
+            "--replace-drafts",
+            action="store_true",
+            help="Discard unpublished drafts of the workflows the bundle brings a new version of.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Only print what would change.")
 
     def handle(self, *args, **options) -> None:
         company = company_from_option(options["company"])
         user = company_user_from_option(company, options["user"])
         path = Path(options["file"])
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as stream:
+                doc = parse_bundle(read_limited(stream))
+            plan = bundle_import_plan(company=company, doc=doc)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from error
-        try:
-            result = import_bundle(company=company, user=user, doc=parse_bundle(raw))
         except BundleInvalid as invalid:
-            for problem in invalid.problems:
-                self.stderr.write(f"  {problem.path or '(file)'}: {problem.message}")
-            count = len(invalid.problems)
-            raise CommandError(
-                f"{path} has {count} problem{'s' * (count != 1)}; nothing was imported into {company}."
-            ) from invalid
+            self._problems(invalid, path, company)
+        self.stdout.write(f"Importing {path} into {company} will change:")
+        for line in plan.lines():
+            self.stdout.write(f"  {line}")
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was written.")
+            return
+        if not plan.has_changes:
+            self.stdout.write(self.style.SUCCESS("Everything in the bundle is already current; nothing was written."))
+            return
+        try:
+            result = bundle_import(
+                company=company,
+                actor=Actor(user=user) if user is not None else None,
+                doc=doc,
+                replace_drafts=options["replace_drafts"],
+            )
+        except DraftsInTheWay as drafts:
+            message = f"{drafts} Nothing was imported; run again with --replace-drafts to discard them."
+            raise CommandError(message) from drafts
+        except BundleInvalid as invalid:
+            self._problems(invalid, path, company)
         self.stdout.write(self.style.SUCCESS(f"Imported {path} into {company}:"))
         for line in result.summary_lines():
             self.stdout.write(f"  {line}")
+
+    def _problems(self, invalid: BundleInvalid, path: Path, company) -> None:
+        for problem in invalid.problems:
+            self.stderr.write(f"  {problem.path or '(file)'}: {problem.message}")
+        count = len(invalid.problems)
+        raise CommandError(
+            f"{path} has {count} problem{'s' * (count != 1)}; nothing was imported into {company}."
+        ) from invalid

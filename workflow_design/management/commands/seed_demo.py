@@ -2,13 +2,15 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from users.demo import DEMO_USERS, demo_company_seed
 from users.models import User
-from workflow_design.bundles import bundle_is_current, import_bundle, parse_bundle, reference_bundle_paths
+from users.services import Actor
+from workflow_design.bundles import parse_bundle, reference_bundle_paths
+from workflow_design.services import bundle_import, bundle_import_plan
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo company with one user per system role, and load the reference process bundles "
-        "(workflow_design/bundles/*.json) into it. Safe to run again: existing users keep their passwords "
+        "(workflow_design/reference_bundles/*.json) into it. Safe to run again: existing users keep their passwords "
         "and a bundle already loaded unchanged is skipped."
     )
 
@@ -35,9 +37,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.MIGRATE_HEADING("Reference processes:"))
         for path in reference_bundle_paths():
             doc = parse_bundle(path.read_bytes())
-            if bundle_is_current(company=company, doc=doc):
+            # An invalid reference bundle is a bug in this repository: let BundleInvalid surface.
+            if not bundle_import_plan(company=company, doc=doc).has_changes:
                 self.stdout.write(f"  {path.name}: already loaded; nothing changed.")
                 continue
-            # An invalid reference bundle is a bug in this repository: let BundleInvalid surface.
-            result = import_bundle(company=company, user=author, doc=doc)
+            result = bundle_import(company=company, actor=Actor(user=author), doc=doc, replace_drafts=True)
             self.stdout.write(f"  {path.name}: {result.summary()}")

@@ -1,45 +1,45 @@
 """The ticket-type form: what it is called, which workflow it starts, who may submit.
 
-Its fields (the JSON Schema submitters fill in) come from the field builder.
+Its settings come from the field table; its fields (the JSON Schema submitters
+fill in) come from the field builder.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from ticketflower.forms import StyledFormMixin
-from users.models import Company, CompanyRole
-from workflow_design.forms import key_validator
+from users.models import Company
+from workflow_design.definition_fields import TICKET_TYPE_FIELDS
+from workflow_design.form_fields import key_field
 from workflow_design.models import TicketDefinition
 from workflow_design.selectors import workflow_key_choices
 
 
-class TicketDefinitionForm(StyledFormMixin, forms.Form):
-    title = forms.CharField(max_length=255, help_text="What people ask for, e.g. “Purchase request”.")
-    key = forms.CharField(
-        max_length=80,
-        required=False,
-        validators=[key_validator],
-        help_text="Stable name used by bundles. Leave empty to derive it from the title.",
-    )
-    description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Shown to submitters above the form."
-    )
+class TicketTypeForm(StyledFormMixin, forms.Form):
+    key = key_field(help_text="Stable name used by bundles. Leave empty to derive it from the title.")
     workflow_key = forms.ChoiceField(label="Workflow", help_text="The workflow each new ticket of this type starts.")
-    allowed_roles = forms.ModelMultipleChoiceField(
-        queryset=CompanyRole.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Who may submit",
-        help_text="Leave all unticked to let every submitter use it.",
-    )
+    field_order = ["title", "key", "description", "workflow_key", "allowed_roles"]
 
-    def __init__(self, *args, company: Company, instance: TicketDefinition | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, company: Company, instance: TicketDefinition | None = None, **kwargs: Any) -> None:
+        self.base_fields = {
+            **TICKET_TYPE_FIELDS.form_fields(company),
+            "key": self.base_fields["key"],
+            "workflow_key": self.base_fields["workflow_key"],
+        }
+        if instance is not None:
+            kwargs["initial"] = {
+                **{name: getattr(instance, name) for name in TICKET_TYPE_FIELDS.form_fields(company)},
+                "key": instance.key,
+                "workflow_key": instance.workflow_key,
+                "allowed_roles": instance.allowed_roles.all(),
+            }
         super().__init__(*args, **kwargs)
         self.company = company
         self.instance = instance
         self.fields["workflow_key"].choices = [("", "Choose a workflow…"), *workflow_key_choices(company)]
-        self.fields["allowed_roles"].queryset = CompanyRole.objects.for_company(company).order_by("name")
         self.fields["title"].widget.attrs["data-slug-source"] = ""
         self.fields["key"].widget.attrs.update({"data-slug-target": "", "data-slug-separator": "-"})
         if instance is not None:

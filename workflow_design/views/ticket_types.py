@@ -19,20 +19,22 @@ from django_fsm import TransitionNotAllowed
 
 from ticketflower.views import HtmxPartialMixin, search_text
 from users.roles import PERM_DESIGN_WORKFLOWS
+from users.services import Actor
 from users.tenancy import CompanyObjectMixin, CompanyRequiredMixin, CompanyScopedMixin
 from workflow_design import services
 from workflow_design.access import DesignReadMixin, DesignWriteMixin
-from workflow_design.forms import FieldBuilder
-from workflow_design.forms_tickets import TicketDefinitionForm
+from workflow_design.forms.field_builder import FieldBuilder
+from workflow_design.forms.ticket_types import TicketTypeForm
 from workflow_design.models import DefinitionStatus, TicketDefinition
 from workflow_design.schema_builder import FIELD_TYPES, UnsupportedSchema, schema_to_rows
 from workflow_design.selectors import STATUS_FILTERS, current_workflows
 from workflow_design.services import InvalidDefinition
+from workflow_design.validation import ticket_type_problems
 
 
-class TicketListView(LoginRequiredMixin, CompanyScopedMixin, DesignReadMixin, HtmxPartialMixin, ListView):
+class TicketTypeListView(LoginRequiredMixin, CompanyScopedMixin, DesignReadMixin, HtmxPartialMixin, ListView):
     model = TicketDefinition
-    template_name = "workflow_design/ticket_list.html"
+    template_name = "workflow_design/ticket_type_list.html"
     context_object_name = "ticket_types"
     paginate_by = 25
 
@@ -62,14 +64,12 @@ class TicketListView(LoginRequiredMixin, CompanyScopedMixin, DesignReadMixin, Ht
         return context
 
 
-class TicketDetailView(LoginRequiredMixin, CompanyObjectMixin, DesignReadMixin, DetailView):
+class TicketTypeDetailView(LoginRequiredMixin, CompanyObjectMixin, DesignReadMixin, DetailView):
     model = TicketDefinition
-    template_name = "workflow_design/ticket_detail.html"
+    template_name = "workflow_design/ticket_type_detail.html"
     context_object_name = "ticket_type"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from workflow_design.validation import ticket_definition_problems
-
         ticket_type = self.object
         try:
             rows = schema_to_rows(ticket_type.fields_schema or {})
@@ -81,31 +81,22 @@ class TicketDetailView(LoginRequiredMixin, CompanyObjectMixin, DesignReadMixin, 
             workflow=current_workflows(self.request.company, [ticket_type.workflow_key]).get(ticket_type.workflow_key),
             rows=rows,
             allowed_roles=ticket_type.allowed_roles.all(),
-            problems=ticket_definition_problems(ticket_type) if ticket_type.status != DefinitionStatus.RETIRED else [],
+            problems=ticket_type_problems(ticket_type) if ticket_type.status != DefinitionStatus.RETIRED else [],
             can_design=self.request.user.has_perm(PERM_DESIGN_WORKFLOWS),
             **kwargs,
         )
 
 
-class TicketFormMixin:
+class TicketTypeFormMixin:
     """One page for a ticket type's details and its fields (the shared field builder)."""
 
-    template_name = "workflow_design/ticket_form.html"
+    template_name = "workflow_design/ticket_type_form.html"
     ticket_type: TicketDefinition | None = None
 
-    def forms(self, request: HttpRequest) -> tuple[TicketDefinitionForm, FieldBuilder]:
+    def forms(self, request: HttpRequest) -> tuple[TicketTypeForm, FieldBuilder]:
         ticket_type = self.ticket_type
-        initial = {}
-        if ticket_type is not None:
-            initial = {
-                "title": ticket_type.title,
-                "key": ticket_type.key,
-                "description": ticket_type.description,
-                "workflow_key": ticket_type.workflow_key,
-                "allowed_roles": ticket_type.allowed_roles.all(),
-            }
         data = request.POST if request.method == "POST" else None
-        form = TicketDefinitionForm(data, company=request.company, instance=ticket_type, initial=initial)
+        form = TicketTypeForm(data, company=request.company, instance=ticket_type)
         builder = FieldBuilder(
             data,
             schema=ticket_type.fields_schema if ticket_type else {},
@@ -133,9 +124,9 @@ class TicketFormMixin:
                 form.add_error(None, problem.message)
             return self.render_page(request, form, builder)
         messages.success(request, f"“{ticket_type}” was saved.")
-        return redirect("design:ticket-detail", pk=ticket_type.pk)
+        return redirect("design:ticket-type-detail", pk=ticket_type.pk)
 
-    def render_page(self, request: HttpRequest, form: TicketDefinitionForm, builder: FieldBuilder) -> HttpResponse:
+    def render_page(self, request: HttpRequest, form: TicketTypeForm, builder: FieldBuilder) -> HttpResponse:
         return render(
             request,
             self.template_name,
@@ -144,14 +135,14 @@ class TicketFormMixin:
         )
 
 
-class TicketCreateView(LoginRequiredMixin, CompanyRequiredMixin, TicketFormMixin, DesignWriteMixin, View):
+class TicketTypeCreateView(LoginRequiredMixin, CompanyRequiredMixin, TicketTypeFormMixin, DesignWriteMixin, View):
     def save(self, request: HttpRequest, data: dict, fields_schema: dict) -> TicketDefinition:
-        return services.ticket_definition_create(
-            company=request.company, user=request.user, fields_schema=fields_schema, **data
+        return services.ticket_type_create(
+            company=request.company, actor=Actor.from_request(request), fields_schema=fields_schema, **data
         )
 
 
-class TicketUpdateView(LoginRequiredMixin, CompanyObjectMixin, TicketFormMixin, DesignWriteMixin, View):
+class TicketTypeUpdateView(LoginRequiredMixin, CompanyObjectMixin, TicketTypeFormMixin, DesignWriteMixin, View):
     model = TicketDefinition
 
     @property
@@ -160,10 +151,15 @@ class TicketUpdateView(LoginRequiredMixin, CompanyObjectMixin, TicketFormMixin, 
 
     def save(self, request: HttpRequest, data: dict, fields_schema: dict) -> TicketDefinition:
         data = {name: value for name, value in data.items() if name != "key"}
-        return services.ticket_definition_update(ticket_definition=self.object, fields_schema=fields_schema, **data)
+        ticket_type, changed = services.ticket_type_update(
+            ticket_type=self.object, actor=Actor.from_request(request), fields_schema=fields_schema, **data
+        )
+        if not changed:
+            messages.info(request, "Nothing changed, so the version stays the same.")
+        return ticket_type
 
 
-class TicketActionView(LoginRequiredMixin, CompanyObjectMixin, DesignWriteMixin, View):
+class TicketTypeActionView(LoginRequiredMixin, CompanyObjectMixin, DesignWriteMixin, View):
     """POST-only status changes; another company's id is a 404, a reader's POST a 403."""
 
     model = TicketDefinition
@@ -171,13 +167,13 @@ class TicketActionView(LoginRequiredMixin, CompanyObjectMixin, DesignWriteMixin,
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.act(request, self.object)
-        return redirect("design:ticket-detail", pk=self.object.pk)
+        return redirect("design:ticket-type-detail", pk=self.object.pk)
 
 
-class TicketPublishView(TicketActionView):
+class TicketTypePublishView(TicketTypeActionView):
     def act(self, request: HttpRequest, ticket_type: TicketDefinition) -> None:
         try:
-            services.ticket_definition_publish(ticket_definition=ticket_type)
+            services.ticket_type_publish(ticket_type=ticket_type, actor=Actor.from_request(request))
         except InvalidDefinition as invalid:
             for problem in invalid.problems:
                 messages.error(request, f"Not published: {problem.message}")
@@ -187,10 +183,10 @@ class TicketPublishView(TicketActionView):
             messages.success(request, f"“{ticket_type}” is published: people can submit it now.")
 
 
-class TicketRetireView(TicketActionView):
+class TicketTypeRetireView(TicketTypeActionView):
     def act(self, request: HttpRequest, ticket_type: TicketDefinition) -> None:
         try:
-            services.ticket_definition_retire(ticket_definition=ticket_type)
+            services.ticket_type_retire(ticket_type=ticket_type, actor=Actor.from_request(request))
         except TransitionNotAllowed:
             messages.info(request, f"“{ticket_type}” is not published, so there is nothing to retire.")
         else:

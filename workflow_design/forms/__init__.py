@@ -1,0 +1,1 @@
+"""Design forms: the three builders (fields, conditions, mappings) and a module per page."""

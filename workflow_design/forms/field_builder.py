@@ -1,0 +1,273 @@
+"""FIELD BUILDER — edit a JSON Schema of form fields as rows, or as raw JSON:
+
+    builder = FieldBuilder(request.POST or None, schema=obj.fields_schema, prefix="fields")
+    if request.method == "POST" and builder.is_valid():
+        save(fields_schema=builder.schema)
+    render(..., {"builder": builder})   # template: {% include "workflow_design/includes/field_builder.html" %}
+
+The include needs `builder` in its context; "Add a field" asks `design:field-row`
+for one more row. Whichever side the designer edited wins: the raw textarea if
+its JSON differs from what the page showed, otherwise the rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.formsets import formset_factory
+from django.utils.text import slugify
+
+from ticketflower.forms import StyledFormMixin
+from workflow_design.forms.raw_json import BuilderRowFormSet, parse_json_field, pretty_json, raw_edited
+from workflow_design.limits import FIELD_NAME_PATTERN
+from workflow_design.schema_builder import (
+    FIELD_TYPE_CHOICES,
+    NUMBER_TYPES,
+    TEXT_TYPES,
+    FieldRow,
+    UnsupportedSchema,
+    rows_to_schema,
+    schema_to_rows,
+)
+from workflow_design.validation import validate_fields_schema
+
+MAX_FIELD_ROWS = 100
+# Largest min/max a field may have (a quadrillion): exact in JSON and in a float.
+BOUND_LIMIT = 10**15
+
+
+def suggest_field_name(label: str) -> str:
+    name = slugify(label).replace("-", "_")[:60].strip("_")
+    if name and not name[0].isalpha():
+        name = f"f_{name}"
+    return name
+
+
+# --- Field builder -------------------------------------------------------------------
+
+
+class FieldRowForm(StyledFormMixin, forms.Form):
+    """One form field: a row of the builder."""
+
+    label = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(
+        max_length=60,
+        required=False,
+        help_text="Lowercase letters, digits and _; made from the label if empty.",
+    )
+    type = forms.ChoiceField(choices=FIELD_TYPE_CHOICES, initial="text", required=False)
+    required = forms.BooleanField(required=False)
+    choices = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One choice per line."
+    )
+    # Bounded: a huge exponent (1e100000) would make every later int() slow and JSON refuse it.
+    minimum = forms.DecimalField(
+        required=False,
+        label="Min",
+        help_text="Length for text, value for numbers.",
+        min_value=-BOUND_LIMIT,
+        max_value=BOUND_LIMIT,
+    )
+    maximum = forms.DecimalField(required=False, label="Max", min_value=-BOUND_LIMIT, max_value=BOUND_LIMIT)
+    help_text = forms.CharField(max_length=500, required=False, label="Help text")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["label"].widget.attrs["data-slug-source"] = ""
+        self.fields["name"].widget.attrs.update({"data-slug-target": "", "data-slug-separator": "_"})
+        self.fields["type"].widget.attrs["data-type-select"] = ""
+        self.fields["minimum"].widget.attrs["step"] = "any"
+        self.fields["maximum"].widget.attrs["step"] = "any"
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("name") and not data.get("label")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        name, label = cleaned.get("name", "").strip(), cleaned.get("label", "").strip()
+        if not name and not label:
+            return cleaned
+        if not name:
+            name = suggest_field_name(label)
+        if not FIELD_NAME_PATTERN.match(name):
+            self.add_error("name", "Start with a letter; use only lowercase letters, digits and _.")
+        cleaned["name"] = name
+        type_code = cleaned["type"] = cleaned.get("type") or "text"
+        choices = [line.strip() for line in cleaned.get("choices", "").splitlines() if line.strip()]
+        if type_code == "choice":
+            if not choices:
+                self.add_error("choices", "A choice field needs at least one choice (one per line).")
+            elif len(set(choices)) != len(choices):
+                self.add_error("choices", "Each choice may appear only once.")
+        cleaned["choice_list"] = choices if type_code == "choice" else []
+        minimum, maximum = cleaned.get("minimum"), cleaned.get("maximum")
+        if type_code in TEXT_TYPES:
+            for bound in ("minimum", "maximum"):
+                value = cleaned.get(bound)
+                if value is not None and (value < 0 or value != int(value)):
+                    self.add_error(bound, "A length is a whole number, 0 or more.")
+        elif type_code not in NUMBER_TYPES:
+            cleaned["minimum"] = cleaned["maximum"] = None
+        elif type_code == "integer":
+            for bound in ("minimum", "maximum"):
+                value = cleaned.get(bound)
+                if value is not None and value != int(value):
+                    self.add_error(bound, "Use a whole number for a whole-number field.")
+        if minimum is not None and maximum is not None and minimum > maximum and type_code in TEXT_TYPES | NUMBER_TYPES:
+            self.add_error("maximum", "Max must not be less than min.")
+        return cleaned
+
+    def to_row(self) -> FieldRow:
+        data = self.cleaned_data
+
+        def number(value):
+            return None if value is None else (int(value) if value == int(value) else float(value))
+
+        return FieldRow(
+            name=data["name"],
+            label=data.get("label", "").strip(),
+            type=data.get("type", "text"),
+            required=bool(data.get("required")),
+            choices=data.get("choice_list", []),
+            minimum=number(data.get("minimum")),
+            maximum=number(data.get("maximum")),
+            help_text=data.get("help_text", "").strip(),
+        )
+
+    @staticmethod
+    def initial_for(row: FieldRow) -> dict[str, Any]:
+        return {
+            "label": row.label,
+            "name": row.name,
+            "type": row.type,
+            "required": row.required,
+            "choices": "\n".join(row.choices),
+            "minimum": row.minimum,
+            "maximum": row.maximum,
+            "help_text": row.help_text,
+        }
+
+
+class BaseFieldRowFormSet(BuilderRowFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[str] = set()
+        for form in self.kept_forms():
+            name = form.cleaned_data["name"]
+            if name in seen:
+                form.add_error("name", f"Another field is already called “{name}”.")
+            seen.add(name)
+
+
+FieldRowFormSet = formset_factory(
+    FieldRowForm,
+    formset=BaseFieldRowFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_FIELD_ROWS,
+    absolute_max=MAX_FIELD_ROWS + 1,  # build at most one row too many (to say so), whatever TOTAL_FORMS says
+    validate_max=True,
+)
+
+
+class RawSchemaForm(StyledFormMixin, forms.Form):
+    raw = forms.CharField(
+        required=False,
+        label="Raw JSON Schema (for experts)",
+        widget=forms.Textarea(attrs={"rows": 10, "class": "font-monospace", "spellcheck": "false"}),
+    )
+    # The JSON the page showed; "" when the rows cannot show the schema, so the raw text always wins.
+    original = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class FieldBuilder:
+    """Rows of form fields ↔ a JSON Schema, with a raw JSON escape hatch.
+
+    `FieldBuilder(data, schema=..., prefix=...)`; after `is_valid()`, `schema` is the
+    result. Render with `{% include "workflow_design/includes/field_builder.html" %}`
+    and `builder` in the context. Use a distinct prefix per builder on a page.
+    """
+
+    template_name = "workflow_design/includes/field_builder.html"
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        schema: dict | None = None,
+        prefix: str = "fields",
+        label: str = "Form fields",
+        help_text: str = "",
+    ) -> None:
+        self.prefix = prefix
+        self.label = label
+        self.help_text = help_text
+        self.initial_schema = schema or {}
+        try:
+            rows = schema_to_rows(self.initial_schema)
+            self.rows_supported = True
+        except UnsupportedSchema as error:
+            rows, self.rows_supported, self.unsupported_reason = [], False, str(error)
+        self.formset = FieldRowFormSet(data, initial=[FieldRowForm.initial_for(row) for row in rows], prefix=prefix)
+        shown = pretty_json(self.initial_schema)
+        self.raw_form = RawSchemaForm(
+            data,
+            prefix=f"{prefix}-raw",
+            initial={"raw": shown, "original": shown if self.rows_supported else ""},
+        )
+        self.raw_errors: list[str] = []
+        self.errors_from_rows: list[str] = []
+        self.source = "rows"
+        self.schema: dict | None = None
+
+    @property
+    def is_bound(self) -> bool:
+        return self.formset.is_bound
+
+    @property
+    def raw_panel_open(self) -> bool:
+        return bool(self.raw_errors) or not self.rows_supported or self.source == "raw"
+
+    def is_valid(self) -> bool:
+        if not self.is_bound or not self.raw_form.is_valid():
+            return False
+        raw = self.raw_form.cleaned_data["raw"]
+        original = self.raw_form.cleaned_data["original"]
+        if raw_edited(raw, original) or (not self.rows_supported and raw.strip()):
+            self.source = "raw"
+            return self._take_raw(raw)
+        if not self.formset.is_valid():
+            return False
+        schema = rows_to_schema([form.to_row() for form in self.formset.kept_forms()])
+        self.errors_from_rows = [str(problem) for problem in validate_fields_schema(schema)]
+        if self.errors_from_rows:
+            return False
+        self.schema = schema
+        return True
+
+    def _take_raw(self, raw: str) -> bool:
+        try:
+            schema = parse_json_field(raw)
+        except ValidationError as error:
+            self.raw_errors = list(error.messages)
+            return False
+        schema = schema if schema is not None else {}
+        if not isinstance(schema, dict):
+            self.raw_errors = ["The schema must be a JSON object."]
+            return False
+        self.raw_errors = [str(problem) for problem in validate_fields_schema(schema)]
+        if self.raw_errors:
+            return False
+        self.schema = schema
+        return True
+
+    def row_form(self, index: int) -> FieldRowForm:
+        """A new empty row at `index`, as the add-row endpoint returns it."""
+        form = FieldRowForm(prefix=f"{self.prefix}-{index}", empty_permitted=True, use_required_attribute=False)
+        self.formset.add_fields(form, index)
+        return form

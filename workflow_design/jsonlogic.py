@@ -1,0 +1,247 @@
+"""The one JsonLogic module: what a rule may say, which variables it reads, and what it gives.
+
+The editor, publishing and the bundle importer validate rules with
+`validate_jsonlogic`; the engine evaluates them with `evaluate`. Both use the
+same operator set (`OPERATORS`: exactly what maykin-json-logic-py evaluates), so
+a rule that passes validation never meets an "unknown operator" at run time.
+
+Variables. A rule reads `{"var": "a.b"}` names from the workflow's data:
+- `ticket.<field>` — a field of the ticket;
+- `tasks.<task key>.<field>` — the latest output of a task of the same workflow;
+- `response.*` and `input.*` — in an action's output transform only: its JSON
+  reply and the input that was sent (free-form, so wildcards).
+A variable set entry ending in `.*` is a wildcard: `ticket.*` accepts
+`ticket.amount` and `ticket.customer.name` but not plain `ticket`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from json_logic import ALL_OPERATIONS, jsonLogic
+
+from workflow_design.problems import Problem, is_int, join, quote, type_name
+
+# The installed maykin-json-logic-py is the authority on which operators run.
+OPERATORS = frozenset(ALL_OPERATIONS)
+# Scoped operators evaluate their second argument against each item: {"map": [array, logic]}.
+# None: the item is free-form, any name goes.
+_SCOPED_VARIABLES: dict[str, set[str] | None] = {
+    "map": None,
+    "reduce": {"current.*", "current", "accumulator.*", "accumulator"},
+}
+MAX_RULE_DEPTH = 50
+
+
+class RuleError(Exception):
+    """Evaluating a rule failed (a division by zero, a type the operator cannot use, …)."""
+
+
+# --- Variables -----------------------------------------------------------------------------
+
+
+def variable_is_known(name: str, variables: Iterable[str]) -> bool:
+    """Exact names, or `prefix.*` wildcards matching `prefix.<anything>`."""
+    for known in variables:
+        if name == known or (known.endswith(".*") and name.startswith(known[:-1]) and len(name) > len(known) - 1):
+            return True
+    return False
+
+
+def known_variables(
+    *,
+    ticket_fields: Iterable[str] | None = None,
+    task_outputs: Mapping[str, Iterable[str]] | None = None,
+    for_output_transform: bool = False,
+) -> set[str]:
+    """The `var` names a rule may read.
+
+    `ticket_fields=None` means "unknown ticket type": `ticket.*` is accepted.
+    `task_outputs` maps task key -> its output field names.
+    """
+    variables = {"ticket.*"} if ticket_fields is None else {f"ticket.{name}" for name in ticket_fields}
+    for task_key, fields in (task_outputs or {}).items():
+        variables |= {f"tasks.{task_key}.{name}" for name in fields}
+    if for_output_transform:
+        variables |= {"response.*", "response", "input.*", "input"}
+    return variables
+
+
+def jsonlogic_variables(rule: Any) -> set[str]:
+    """Every literal `var` name a rule reads (outside map/reduce scopes)."""
+    found: set[str] = set()
+
+    def walk(node: Any, scoped: bool, depth: int = 0) -> None:
+        if depth > 100:
+            return
+        if isinstance(node, list):
+            for item in node:
+                walk(item, scoped, depth + 1)
+        elif isinstance(node, dict) and len(node) == 1:
+            operator, args = next(iter(node.items()))
+            args = args if isinstance(args, list) else [args]
+            if operator == "var" and args and isinstance(args[0], str) and not scoped:
+                found.add(args[0])
+            for index, arg in enumerate(args):
+                walk(arg, scoped or (operator in _SCOPED_VARIABLES and index == 1), depth + 1)
+
+    walk(rule, False)
+    return found
+
+
+# --- Validation ----------------------------------------------------------------------------
+
+
+def _json_problem(value: Any, path: str) -> Problem | None:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return Problem(path, "The rule must be plain JSON (objects, lists, strings, numbers, true/false, null).")
+    except RecursionError:
+        return Problem(path, "The rule is nested too deeply.")
+    return None
+
+
+def validate_jsonlogic(rule: Any, *, variables: set[str], path: str) -> list[Problem]:
+    """Check that `rule` is JsonLogic the engine can run and reads only known variables."""
+    problem = _json_problem(rule, path)
+    if problem:
+        return [problem]
+    problems: list[Problem] = []
+    _walk(rule, variables, path, problems, depth=0)
+    return problems
+
+
+def _walk(node: Any, variables: set[str] | None, path: str, problems: list[Problem], depth: int) -> None:
+    if depth > MAX_RULE_DEPTH:
+        problems.append(Problem(path, "The rule is nested too deeply."))
+        return
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            _walk(item, variables, join(path, index), problems, depth + 1)
+        return
+    if not isinstance(node, dict):
+        return  # a literal
+    if len(node) != 1:
+        problems.append(
+            Problem(path, f"A JsonLogic rule has exactly one operator, but this object has {len(node)} keys.")
+        )
+        return
+    operator, raw_args = next(iter(node.items()))
+    where = join(path, operator)
+    if operator not in OPERATORS:
+        problems.append(Problem(where, f"Unknown JsonLogic operator {quote(operator)}."))
+        return
+    args = raw_args if isinstance(raw_args, list) else [raw_args]
+
+    def arg_path(index: int) -> str:
+        return join(where, index) if isinstance(raw_args, list) else where
+
+    if operator == "var":
+        if not args or len(args) > 2:
+            problems.append(Problem(where, '"var" takes a variable name and an optional default.'))
+            return
+        _check_variable(args[0], variables, arg_path(0), problems)
+        if len(args) == 2:
+            _walk(args[1], variables, arg_path(1), problems, depth + 1)
+        return
+    if operator == "missing":
+        for index, arg in enumerate(args):
+            if isinstance(arg, str):
+                _check_variable(arg, variables, arg_path(index), problems)
+            else:
+                _walk(arg, variables, arg_path(index), problems, depth + 1)
+        return
+    if operator == "missing_some":
+        if len(args) != 2 or not is_int(args[0]) or not isinstance(args[1], list):
+            problems.append(Problem(where, '"missing_some" takes [how many, [variable names]].'))
+            return
+        for index, name in enumerate(args[1]):
+            _check_variable(name, variables, join(arg_path(1), index), problems)
+        return
+    if operator in _SCOPED_VARIABLES:
+        if len(args) < 2:
+            initial = ", initial value" if operator == "reduce" else ""
+            problems.append(Problem(where, f'"{operator}" takes [array, rule{initial}].'))
+            return
+        scope = _SCOPED_VARIABLES[operator]
+        for index, arg in enumerate(args):
+            _walk(arg, scope if index == 1 else variables, arg_path(index), problems, depth + 1)
+        return
+    for index, arg in enumerate(args):
+        _walk(arg, variables, arg_path(index), problems, depth + 1)
+
+
+def _check_variable(name: Any, variables: set[str] | None, path: str, problems: list[Problem]) -> None:
+    if not isinstance(name, str):
+        problems.append(Problem(path, f"A variable name must be a literal string, not {type_name(name)}."))
+        return
+    if variables is None or variable_is_known(name, variables):
+        return
+    if not name:
+        problems.append(Problem(path, 'The empty variable ("var": "") reads all data; name a variable instead.'))
+        return
+    hint = ", ".join(sorted(variables)[:12]) or "none"
+    problems.append(Problem(path, f"Unknown variable {quote(name)}; known: {hint}."))
+
+
+# --- Evaluation ----------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    """What a rule gave, as JSON the workflow can store (dates as ISO text)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise RuleError("The rule gave a number that is not finite.")
+        return value
+    if isinstance(value, Decimal):
+        return _json_value(float(value))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    raise RuleError(f"The rule gave {type(value).__name__}, which is not JSON.")
+
+
+def evaluate(rule: Any, data: Mapping[str, Any]) -> Any:
+    """The value of `rule` over `data`, as JSON. A rule that cannot be evaluated raises RuleError.
+
+    The library raises ValueError, TypeError, AssertionError, ZeroDivisionError (and
+    on odd data, others): a rule is the designer's data, so any failure is the rule's.
+    """
+    try:
+        return _json_value(jsonLogic(rule, dict(data)))
+    except RuleError:
+        raise
+    except RecursionError:
+        raise RuleError("The rule is nested too deeply to evaluate.") from None
+    except Exception as error:
+        raise RuleError(f"{type(error).__name__}: {error}") from error
+
+
+def is_true(rule: Any, data: Mapping[str, Any]) -> bool:
+    """Whether a condition holds; a missing condition (None) always holds. RuleError on failure."""
+    if rule is None:
+        return True
+    return bool(evaluate(rule, data))
+
+
+def apply_transform(transform: Mapping[str, Any] | None, data: Mapping[str, Any]) -> dict[str, Any]:
+    """`{field: rule}` -> `{field: value}`; no transform gives {}. RuleError names the failing field."""
+    result = {}
+    for name, rule in (transform or {}).items():
+        try:
+            result[name] = evaluate(rule, data)
+        except RuleError as error:
+            raise RuleError(f"field {name!r}: {error}") from error
+    return result

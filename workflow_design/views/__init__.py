@@ -1,0 +1,1 @@
+"""Design pages: workflows, the editor, ticket types, bundles."""
