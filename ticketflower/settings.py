@@ -121,11 +121,18 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling: lock an email+IP pair after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# Failures count per account *and* address. Per address alone, one office behind
+# a NAT address would lock all its people out with one person's typos; per
+# account alone, anyone anywhere could keep any account locked by failing on
+# purpose (axes warns about that set-up too). The pair caps guesses per account
+# from each address and leaves everybody else able to log in.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email as "username" (Django's AuthenticationForm);
 # axes would otherwise look for USERNAME_FIELD ("email") and key on nothing.
 AXES_USERNAME_FORM_FIELD = "username"
+# Login is case-insensitive, so every spelling of an email counts as one account.
+AXES_USERNAME_CALLABLE = "users.throttling.normalised_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy set this to the number of proxies in front of Django.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
