@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,9 +135,16 @@ AXES_USERNAME_FORM_FIELD = "username"
 # Login is case-insensitive, so every spelling of an email counts as one account.
 AXES_USERNAME_CALLABLE = "users.throttling.normalised_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy set this to the number of proxies in front of Django.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The number of reverse proxies in front of Django, each appending to
+# X-Forwarded-For (AXES_PROXY_COUNT in the environment; the setting has another
+# name because axes reports a setting called AXES_PROXY_COUNT as deprecated).
+# 0: the client is REMOTE_ADDR and the header is ignored. See users.throttling:
+# we take the trusted end of the header, not django-ipware's forgeable left end,
+# so django-ipware is not installed and no AXES_IPWARE_* setting applies.
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front of Django")
+AXES_CLIENT_IP_CALLABLE = "users.throttling.client_ip_address"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-us"
