@@ -2,10 +2,10 @@
 
 Every variable read here is documented in `.env.example`. Defaults are safe for
 production (DEBUG off, secure cookies when not debugging); `make run` writes a
-development `.env` that turns DEBUG on.
+development `.env` that turns DEBUG on. Nothing here looks for a test runner:
+the test suite runs `ticketflower.settings_test`, which lists its overrides.
 """
 
-import os
 from pathlib import Path
 
 import environ
@@ -18,10 +18,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# pytest sets PYTEST_VERSION for the whole session (xdist workers included).
-TESTING = "PYTEST_VERSION" in os.environ
-# Production-grade transport security unless we are developing or testing.
-SECURE_BY_DEFAULT = not (DEBUG or TESTING)
+# Production-grade transport security unless we are developing.
+SECURE_BY_DEFAULT = not DEBUG
 SECRET_KEY = env(
     "SECRET_KEY",
     default="insecure-dev-key-change-me" if not SECURE_BY_DEFAULT else environ.Env.NOTSET,
@@ -187,10 +185,16 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE_BY_DEFAULT)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_BY_DEFAULT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_BY_DEFAULT)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE_BY_DEFAULT)
+# Preloading is opt-in: it puts the whole domain (every subdomain; removal takes months) on the
+# browsers' HTTPS-only list, which is the customer's decision, not ours. Hence
+# security.W021 ("SECURE_HSTS_PRELOAD is not True") is silenced below.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# security.W021: HSTS preload is opt-in (see SECURE_HSTS_PRELOAD above), so
+# `check --deploy` would warn on every correct default deployment.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -237,9 +241,10 @@ if Q_REDIS_URL:
 # --- Product limits -----------------------------------------------------------
 # Bundle uploads larger than this are refused before parsing.
 BUNDLE_MAX_BYTES = env.int("BUNDLE_MAX_BYTES", default=1024 * 1024)
-# HTTP action tasks may target private or loopback addresses only when allowed
-# (tests and demos run their action endpoints on this machine).
-ACTIONS_ALLOW_PRIVATE_TARGETS = env.bool("ACTIONS_ALLOW_PRIVATE_TARGETS", default=TESTING)
+# HTTP action tasks may target private or loopback addresses only when allowed:
+# `make run`'s .env allows them (the demo's action endpoints run on this machine)
+# and tests opt in with the `allow_private_action_targets` fixture.
+ACTIONS_ALLOW_PRIVATE_TARGETS = env.bool("ACTIONS_ALLOW_PRIVATE_TARGETS", default=False)
 
 LOGGING = {
     "version": 1,
@@ -248,7 +253,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-if TESTING:
-    # Fast hashing keeps factories cheap; nothing else changes under test.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
