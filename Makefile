@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev chromium lint format migrate demo check-deploy clean
+.PHONY: run test install install-dev chromium lint format migrate demo check-deploy check-production clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ check-deploy: install
 	DEBUG=false SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  ALLOWED_HOSTS=tickets.example.com DATABASE_URL=sqlite:////tmp/ticketflower-deploy-check.sqlite3 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## Build static files and serve /login/ with gunicorn under production settings (DEBUG off).
+check-production: install
+	scripts/check_production.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

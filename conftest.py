@@ -74,3 +74,9 @@ def owner_client(client, owner):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def allow_private_action_targets(settings):
+    """Let HTTP action tasks call loopback and private addresses (off in tests, as in production)."""
+    settings.ACTIONS_ALLOW_PRIVATE_TARGETS = True
