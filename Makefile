@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# `make run PORT=8001` serves on another port; the demo's action tasks follow it.
+PORT ?= 8000
+DEMO_ENV := DEMO_ACTION_BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run test install install-dev chromium lint format migrate demo check-deploy check-production clean
 
@@ -30,11 +33,11 @@ migrate: install .env
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 
 ## Set everything up on SQLite and serve the app with its background worker (Ctrl-C stops both).
 run: demo
-	scripts/run_dev.sh
+	$(DEMO_ENV) PORT=$(PORT) scripts/run_dev.sh
 
 # Browser tests drive Debian's Chromium; install it when we can (root), say how otherwise.
 chromium:

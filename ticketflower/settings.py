@@ -245,6 +245,9 @@ BUNDLE_MAX_BYTES = env.int("BUNDLE_MAX_BYTES", default=1024 * 1024)
 # `make run`'s .env allows them (the demo's action endpoints run on this machine)
 # and tests opt in with the `allow_private_action_targets` fixture.
 ACTIONS_ALLOW_PRIVATE_TARGETS = env.bool("ACTIONS_ALLOW_PRIVATE_TARGETS", default=False)
+# Where this server answers, as the demo's action tasks call it (`make run PORT=…` sets it);
+# seed_demo writes it into the reference processes that call demo actions.
+DEMO_ACTION_BASE_URL = env("DEMO_ACTION_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

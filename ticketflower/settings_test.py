@@ -24,3 +24,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Off as in production; a test that calls a local action endpoint asks for the
 # `allow_private_action_targets` fixture.
 ACTIONS_ALLOW_PRIVATE_TARGETS = False
+# A public-looking address, so the reference processes load without private targets;
+# a test that really calls the demo actions points this at its live server.
+DEMO_ACTION_BASE_URL = "https://actions.demo.example"

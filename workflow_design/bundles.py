@@ -27,6 +27,9 @@ from workflow_design.problems import Problem, join
 from workflow_design.validation import shape_problems, ticket_type_rule_problems, workflow_rule_problems
 
 REFERENCE_BUNDLES_DIR = Path(__file__).with_name("reference_bundles")
+# Reference bundles name the demo action endpoint by this placeholder; loading them puts in
+# the address of the server they run on (settings.DEMO_ACTION_BASE_URL).
+DEMO_ACTION_BASE_PLACEHOLDER = "${DEMO_ACTION_BASE_URL}"
 
 
 class BundleInvalid(Exception):
@@ -117,7 +120,8 @@ def _duplicates(items: list, attribute: str, path: str, what: str, *, fold: bool
 def bundle_role_names(doc: dict, company: Company) -> set[str]:
     """The company's roles and the bundle's: what tasks and ticket types may name."""
     names = set(CompanyRole.objects.for_company(company).values_list("name", flat=True))
-    return names | {role["name"] for role in _list(doc, "company_roles") if isinstance(role, dict) and "name" in role}
+    roles = _list(doc, "company_roles")
+    return names | {role["name"] for role in roles if isinstance(role, dict) and isinstance(role.get("name"), str)}
 
 
 def _rule_problems(doc: dict, company: Company) -> list[Problem]:
@@ -126,7 +130,7 @@ def _rule_problems(doc: dict, company: Company) -> list[Problem]:
     problems = _duplicates(_list(doc, "company_roles"), "name", "company_roles", "Company role", fold=True)
     problems += _duplicates(workflows, "key", "workflows", "Workflow key")
     problems += _duplicates(tickets, "key", "ticket_definitions", "Ticket type key")
-    role_names = {name for name in bundle_role_names(doc, company) if isinstance(name, str)}
+    role_names = bundle_role_names(doc, company)
     workflow_docs: dict[str, dict] = {}
     for index, workflow in enumerate(workflows):
         problems += workflow_rule_problems(workflow, path=join("workflows", index), company_role_names=role_names)
@@ -211,3 +215,18 @@ def dump_bundle(doc: dict) -> str:
 def reference_bundle_paths() -> list[Path]:
     """The reference process bundles shipped with the app, in name order."""
     return sorted(REFERENCE_BUNDLES_DIR.glob("*.json"))
+
+
+def reference_bundle_bytes(path: Path) -> bytes:
+    """A reference bundle as it is imported: its demo actions call this server."""
+    base = json.dumps(settings.DEMO_ACTION_BASE_URL.rstrip("/"))[1:-1]  # as JSON string content
+    return path.read_text(encoding="utf-8").replace(DEMO_ACTION_BASE_PLACEHOLDER, base).encode("utf-8")
+
+
+def reference_bundle(name: str) -> dict:
+    """The reference bundle `name` ("procurement"), parsed, with this server's demo action address."""
+    return parse_bundle(reference_bundle_bytes(REFERENCE_BUNDLES_DIR / f"{name}.json"))
+
+
+def uses_demo_actions(path: Path) -> bool:
+    return DEMO_ACTION_BASE_PLACEHOLDER in path.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from users.models import CompanyRole
 from workflow_design.bundle_schema import BUNDLE_FORMAT
-from workflow_design.bundles import BundleInvalid, parse_bundle, reference_bundle_paths
+from workflow_design.bundles import BundleInvalid, parse_bundle, reference_bundle_bytes, reference_bundle_paths
 from workflow_design.models import TaskDefinition, TicketDefinition, WorkflowDefinition, WorkflowTransition
 from workflow_design.services import bundle_import
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 MODELS = (CompanyRole, WorkflowDefinition, TaskDefinition, WorkflowTransition, TicketDefinition)
-REFERENCE_DOCS = [json.loads(path.read_text()) for path in reference_bundle_paths()]
+REFERENCE_DOCS = [json.loads(reference_bundle_bytes(path)) for path in reference_bundle_paths()]
 # Words a bundle uses, so that generated documents get past the first checks now and then.
 WORDS = st.sampled_from(
     ["format", BUNDLE_FORMAT, "workflows", "tasks", "transitions", "key", "title", "type", "FORM", "SYNC_ACTION",

@@ -11,6 +11,8 @@ from workflow_design.bundles import (
     BundleInvalid,
     export_bundle,
     parse_bundle,
+    reference_bundle,
+    reference_bundle_bytes,
     reference_bundle_paths,
     validate_bundle,
 )
@@ -31,7 +33,7 @@ DEFINITION_MODELS = (CompanyRole, WorkflowDefinition, TaskDefinition, WorkflowTr
 
 
 def reference(name: str) -> dict:
-    return json.loads(next(path for path in reference_bundle_paths() if path.stem == name).read_text())
+    return reference_bundle(name)
 
 
 def row_counts() -> dict[str, int]:
@@ -51,7 +53,7 @@ def problems_of(doc: dict, company) -> dict[str, str]:
 
 @pytest.mark.parametrize("path", reference_bundle_paths(), ids=lambda path: path.stem)
 def test_reference_bundles_are_valid(path, tenant):
-    doc = parse_bundle(path.read_bytes())
+    doc = parse_bundle(reference_bundle_bytes(path))
     assert validate_bundle(doc, company=tenant.company) == []
     assert doc["company_roles"], "each reference bundle declares the roles it uses"
 
@@ -68,7 +70,9 @@ def test_there_is_a_bundle_per_reference_process():
 
 def test_export_then_import_into_another_company_reproduces_the_definitions(tenant, other_tenant):
     for path in reference_bundle_paths():
-        bundle_import(company=tenant.company, actor=Actor(user=tenant.owner), doc=parse_bundle(path.read_bytes()))
+        bundle_import(
+            company=tenant.company, actor=Actor(user=tenant.owner), doc=parse_bundle(reference_bundle_bytes(path))
+        )
     exported = export_bundle(tenant.company)
 
     bundle_import(company=other_tenant.company, actor=None, doc=parse_bundle(json.dumps(exported)))

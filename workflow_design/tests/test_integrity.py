@@ -2,7 +2,6 @@
 running ticket types accept too; a failure mid-import leaves nothing behind."""
 
 import copy
-import json
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from django.db import IntegrityError
 from users.services import Actor
 from users.tests.factories import SuperuserFactory, UserFactory
 from workflow_design import services
-from workflow_design.bundles import BundleInvalid, export_bundle, reference_bundle_paths
+from workflow_design.bundles import BundleInvalid, export_bundle, reference_bundle
 from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
 from workflow_design.services import InvalidDefinition, bundle_import, imports
 from workflow_design.tests.factories import TicketDefinitionFactory, two_task_workflow
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def reference(name: str) -> dict:
-    return json.loads(next(path for path in reference_bundle_paths() if path.stem == name).read_text())
+    return reference_bundle(name)
 
 
 def test_a_key_with_a_trailing_newline_is_refused(tenant):

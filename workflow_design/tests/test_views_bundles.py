@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from users.roles import SystemRole
-from workflow_design.bundles import reference_bundle_paths
+from workflow_design.bundles import reference_bundle_bytes, reference_bundle_paths
 from workflow_design.models import TicketDefinition, WorkflowDefinition
 from workflow_design.tests.factories import two_task_workflow
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def reference_bytes(name: str) -> bytes:
-    return next(path for path in reference_bundle_paths() if path.stem == name).read_bytes()
+    return reference_bundle_bytes(next(path for path in reference_bundle_paths() if path.stem == name))
 
 
 @pytest.fixture

@@ -1,17 +1,25 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from users.demo import DEMO_USERS, demo_company_seed
 from users.models import User
 from users.services import Actor
-from workflow_design.bundles import parse_bundle, reference_bundle_paths
-from workflow_design.services import bundle_import, bundle_import_plan
+from workflow_design.bundles import (
+    BundleInvalid,
+    parse_bundle,
+    reference_bundle_bytes,
+    reference_bundle_paths,
+    uses_demo_actions,
+)
+from workflow_design.services import DraftsInTheWay, bundle_import, bundle_import_plan
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo company with one user per system role, and load the reference process bundles "
-        "(workflow_design/reference_bundles/*.json) into it. Safe to run again: existing users keep their passwords "
-        "and a bundle already loaded unchanged is skipped."
+        "(workflow_design/reference_bundles/*.json) into it. Safe to run again: existing users keep their passwords, "
+        "a bundle already loaded unchanged is skipped, and an unpublished draft of a demo workflow is never "
+        "discarded. Demo actions call DEMO_ACTION_BASE_URL (make run PORT=… sets it)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,10 +44,33 @@ class Command(BaseCommand):
         author = User.objects.for_company(company).filter(email=DEMO_USERS[0][0]).first()
         self.stdout.write(self.style.MIGRATE_HEADING("Reference processes:"))
         for path in reference_bundle_paths():
-            doc = parse_bundle(path.read_bytes())
-            # An invalid reference bundle is a bug in this repository: let BundleInvalid surface.
-            if not bundle_import_plan(company=company, doc=doc).has_changes:
-                self.stdout.write(f"  {path.name}: already loaded; nothing changed.")
-                continue
-            result = bundle_import(company=company, actor=Actor(user=author), doc=doc, replace_drafts=True)
-            self.stdout.write(f"  {path.name}: {result.summary()}")
+            self.load(company, author, path)
+
+    def load(self, company, author, path) -> None:
+        doc = parse_bundle(reference_bundle_bytes(path))
+        try:
+            plan = bundle_import_plan(company=company, doc=doc)
+        except BundleInvalid as invalid:
+            refused_action = any(problem.path.endswith(".action_url") for problem in invalid.problems)
+            if not (refused_action and uses_demo_actions(path)):
+                raise  # an invalid reference bundle is a bug in this repository
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  {path.name}: skipped. Its action task calls this server's demo endpoint at "
+                    f"{settings.DEMO_ACTION_BASE_URL}, and actions may not call private addresses here "
+                    "(ACTIONS_ALLOW_PRIVATE_TARGETS is off, as production wants). Set DEMO_ACTION_BASE_URL "
+                    "to this server's public https address to load it."
+                )
+            )
+            return
+        if not plan.has_changes:
+            self.stdout.write(f"  {path.name}: already loaded; nothing changed.")
+            return
+        try:
+            result = bundle_import(company=company, actor=Actor(user=author), doc=doc)
+        except DraftsInTheWay as drafts:
+            self.stdout.write(
+                self.style.WARNING(f"  {path.name}: skipped. {drafts} Publish or discard them, then run again.")
+            )
+            return
+        self.stdout.write(f"  {path.name}: {result.summary()}")
