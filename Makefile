@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev chromium lint format migrate demo check-deploy clean
+.PHONY: run test test-fast install install-dev chromium lint format migrate demo check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ chromium:
 ## Install the dev requirements and run the whole suite (set DATABASE_URL for PostgreSQL).
 test: install-dev chromium
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+## The whole suite but the browser tests: no Chromium needed, quicker while you work.
+test-fast: install-dev
+	$(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,9 +1,12 @@
 """Rules for the browser tests that need no browser to check."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+ROOT = Path(__file__).resolve().parents[1]
+BROWSER_TESTS = ROOT / "tests" / "browser"
 
 # Waiting for time is a guess that a loaded machine proves wrong; a bare goto skips the
 # wait for the page's scripts (use visit() from tests/browser/conftest.py).
@@ -37,3 +40,22 @@ def test_browser_tests_wait_for_the_page_never_for_time():
         if (found := waits_for_time_or_skips_ready(path.read_text(), is_conftest=path.name == "conftest.py"))
     }
     assert problems == {}
+
+
+def collected(*args: str) -> set[str]:
+    """The test ids a fresh pytest collects from the browser tests' folder and its neighbours (a conftest's
+    collection hook sees the whole session, so it has to be tried on more than its own folder)."""
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests", "users"]
+    result = subprocess.run([*command, *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode in (0, 5), result.stdout + result.stderr  # 5: nothing selected
+    return {line for line in result.stdout.splitlines() if "::" in line}
+
+
+def test_the_browser_marker_selects_exactly_the_browser_tests():
+    everything = collected()
+    browser = {test for test in everything if test.startswith("tests/browser/")}
+    assert browser, "no browser tests collected"
+    assert everything - browser, "no other tests collected"
+
+    assert collected("-m", "browser") == browser
+    assert collected("-m", "not browser") == everything - browser

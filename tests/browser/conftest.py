@@ -39,9 +39,15 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+BROWSER_TESTS = Path(__file__).parent
+
+
 def pytest_collection_modifyitems(items):
+    """Mark this folder's tests `browser`. A conftest hook sees every item of the session, not just its
+    folder's, so pick ours: marking them all made `-m "not browser"` select nothing."""
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
