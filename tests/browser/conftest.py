@@ -115,7 +115,8 @@ WIDER_THAN_VIEWPORT = """() => {
 
 def wait_ready(page: Page) -> None:
     """Wait until the current document's scripts have run and bound their listeners (<html data-ready>)."""
-    expect(page.locator("html[data-ready]"), "the page never became ready: did a script fail?").to_be_attached()
+    never = "the page never became ready: a script failed, or it is not a base.html page (the 500 page?)"
+    expect(page.locator("html[data-ready]"), never).to_be_attached()
 
 
 def visit(page: Page, path: str) -> None:
