@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 PORT ?= 8000
 DEMO_ENV := DEMO_ACTION_BASE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test install install-dev chromium lint format migrate demo check-deploy check-production clean
+.PHONY: run test test-fast install install-dev chromium lint format migrate demo check-deploy check-production clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ chromium:
 ## Install the dev requirements and run the whole suite (set DATABASE_URL for PostgreSQL).
 test: install-dev chromium
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+## The whole suite but the browser tests: no Chromium needed, quicker while you work.
+test-fast: install-dev
+	$(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -2,6 +2,14 @@
 
 Never `playwright install`: the browser is the system `chromium` package.
 Screenshots of each step land in test-artifacts/ (desktop and phone widths).
+
+Tests wait for what they need, never for time. Playwright fills an input as soon as
+it exists, but a new document's scripts (end of <body>) and htmx's processing of
+swapped-in content (when the swap settles) come later; static/js/ready.js marks
+both, and the helpers below wait for the marks:
+- `visit(page, path)` instead of `page.goto`;
+- `click_and_load(locator)` for a click that loads a new document (a link, a form post);
+- `swapped_in(locator)` before using what htmx has just put on the page.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Locator, Page, expect
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls
 # these tests make beside it are ordinary synchronous calls.
@@ -30,9 +39,15 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+BROWSER_TESTS = Path(__file__).parent
+
+
 def pytest_collection_modifyitems(items):
+    """Mark this folder's tests `browser`. A conftest hook sees every item of the session, not just its
+    folder's, so pick ours: marking them all made `-m "not browser"` select nothing."""
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -98,8 +113,34 @@ WIDER_THAN_VIEWPORT = """() => {
 }"""
 
 
-def log_in(page, email: str, password: str) -> None:
-    page.goto("/login/")
+def wait_ready(page: Page) -> None:
+    """Wait until the current document's scripts have run and bound their listeners (<html data-ready>)."""
+    never = "the page never became ready: a script failed, or it is not a base.html page (the 500 page?)"
+    expect(page.locator("html[data-ready]"), never).to_be_attached()
+
+
+def visit(page: Page, path: str) -> None:
+    page.goto(path)
+    wait_ready(page)
+
+
+def click_and_load(locator: Locator) -> None:
+    """Click something that loads a new document, and wait until that document is ready. The page we leave
+    loses its mark first, so it cannot pass for the new one even if the click returns before the new one
+    replaces it (Playwright waits for that today, but calls the waiting a deprecated default)."""
+    locator.page.evaluate("delete document.documentElement.dataset.ready")
+    locator.click()
+    wait_ready(locator.page)
+
+
+def swapped_in(locator: Locator) -> Locator:
+    """Wait until htmx has settled what it swapped in: its hx- attributes work and designer.js has set it up."""
+    expect(locator).to_have_attribute("data-ready", "true")
+    return locator
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    visit(page, "/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    click_and_load(page.get_by_role("button", name="Log in"))

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import click_and_load, log_in, screenshot, visit
 from users.models import AuditEvent, User
 from users.tests.factories import CompanyFactory, SuperuserFactory, UserFactory
 
@@ -11,25 +11,25 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_company_signs_up_adds_a_worker_who_logs_in(page):
-    page.goto("/")
-    page.get_by_role("link", name="Sign up your company").click()
+    visit(page, "/")
+    click_and_load(page.get_by_role("link", name="Sign up your company"))
     page.get_by_label("Company name").fill("Bloom Florists")
     page.get_by_label("First name").fill("Ada")
     page.get_by_label("Last name").fill("Bloom")
     page.get_by_label("Work email").fill("ada@bloom.example")
     page.get_by_label("Password").fill("123")
-    page.get_by_role("button", name="Create company").click()
+    click_and_load(page.get_by_role("button", name="Create company"))
     expect(page.locator('[data-field-error="password"]')).to_contain_text("too short")
     screenshot(page, "signup-error")
 
     page.get_by_label("Password").fill("tulips-in-April-42")
-    page.get_by_role("button", name="Create company").click()
+    click_and_load(page.get_by_role("button", name="Create company"))
     expect(page.get_by_test_id("current-company")).to_have_text("Bloom Florists")
     expect(page.get_by_text("You are the only member so far")).to_be_visible()
     screenshot(page, "dashboard-new-company")
 
-    page.get_by_role("link", name="Manage team").click()
-    page.get_by_role("link", name="Add a teammate").first.click()
+    click_and_load(page.get_by_role("link", name="Manage team"))
+    click_and_load(page.get_by_role("link", name="Add a teammate").first)
     page.get_by_label("Email").fill("dana@bloom.example")
     page.get_by_label("First name").fill("Dana")
     page.get_by_label("Last name").fill("Worker")
@@ -37,12 +37,12 @@ def test_company_signs_up_adds_a_worker_who_logs_in(page):
     page.get_by_label(re.compile("Ticket submitter")).uncheck()
     page.get_by_label(re.compile("Task worker")).check()
     screenshot(page, "team-add")
-    page.get_by_role("button", name="Add teammate").click()
+    click_and_load(page.get_by_role("button", name="Add teammate"))
     expect(page.get_by_text("Dana Worker was added")).to_be_visible()
     expect(page.get_by_role("cell", name="dana@bloom.example")).to_be_visible()
     screenshot(page, "team-list")
 
-    page.get_by_role("button", name="Log out").click()
+    click_and_load(page.get_by_role("button", name="Log out"))
     log_in(page, "dana@bloom.example", "watering-Cans-9")
     expect(page.get_by_role("heading", name="Hello, Dana")).to_be_visible()
     expect(page.get_by_test_id("current-company")).to_have_text("Bloom Florists")
@@ -61,14 +61,14 @@ def test_superuser_impersonates_a_company_and_stops(page):
     log_in(page, staff.email, "a-Strong-test-passw0rd")
     expect(page.get_by_role("heading", name="Act inside a company")).to_be_visible()
     screenshot(page, "impersonate-pick")
-    page.get_by_role("button", name="Act as Bloom Florists").click()
+    click_and_load(page.get_by_role("button", name="Act as Bloom Florists"))
     expect(page.get_by_test_id("current-company")).to_have_text("Bloom Florists")
     expect(page.get_by_role("status")).to_contain_text("acting inside Bloom Florists")
-    page.get_by_role("link", name="Team", exact=True).click()
+    click_and_load(page.get_by_role("link", name="Team", exact=True))
     expect(page.get_by_role("cell", name="ada@bloom.example")).to_be_visible()
     screenshot(page, "impersonating-team")
 
-    page.get_by_role("button", name="Stop impersonating").click()
+    click_and_load(page.get_by_role("button", name="Stop impersonating"))
     expect(page.get_by_test_id("current-company")).to_have_text("No company selected")
     expect(page.get_by_role("button", name="Stop impersonating")).to_have_count(0)
     actions = set(AuditEvent.objects.filter(company=company, actor=staff).values_list("action", flat=True))

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import click_and_load, log_in, screenshot, swapped_in, visit
 from users.roles import SystemRole
 from users.tests.factories import TEST_PASSWORD, CompanyFactory, UserFactory
 from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
@@ -11,13 +11,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def add_task(page, title, fields=()):
     page.get_by_role("link", name="Add task").click()
-    form = page.get_by_test_id("task-form")
+    form = swapped_in(page.get_by_test_id("task-form"))
     form.get_by_label("Title").fill(title)
     rows = form.locator("[data-field-row]")
     for count, (label, type_label, choices) in enumerate(fields, start=1):
         form.get_by_role("button", name="Add a field").click()
         expect(rows).to_have_count(count)  # the row arrives by htmx
-        row = rows.last
+        row = swapped_in(rows.last)
         row.get_by_label("Label").fill(label)
         row.get_by_label("Type").select_option(label=type_label)
         if choices:
@@ -25,11 +25,12 @@ def add_task(page, title, fields=()):
         row.get_by_label("Required").check()
     form.get_by_role("button", name="Add this task").click()
     expect(page.get_by_test_id("task-form")).to_have_count(0)
+    swapped_in(page.locator("#editor"))  # the refreshed editor replaces the form's
 
 
 def add_arrow(page, source, target, condition=None):
     page.get_by_role("link", name="Add arrow").click()
-    form = page.get_by_test_id("transition-form")
+    form = swapped_in(page.get_by_test_id("transition-form"))
     form.get_by_label("From", exact=True).select_option(label=source)
     form.get_by_label("To", exact=True).select_option(label=target)
     if condition:
@@ -39,6 +40,7 @@ def add_arrow(page, source, target, condition=None):
         form.get_by_label("Value").fill(value)
     form.get_by_role("button", name="Add this arrow").click()
     expect(page.get_by_test_id("transition-form")).to_have_count(0)
+    swapped_in(page.locator("#editor"))
 
 
 def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page):
@@ -46,25 +48,25 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
     creator = UserFactory(company=company, email="wes@bloom.example", roles=[SystemRole.WORKFLOW_CREATOR])
     log_in(page, creator.email, TEST_PASSWORD)
 
-    page.goto("/design/workflows/")
+    visit(page, "/design/workflows/")
     expect(page.get_by_text("No workflows yet")).to_be_visible()
-    page.get_by_role("link", name="Create a workflow").click()
+    click_and_load(page.get_by_role("link", name="Create a workflow"))
     page.get_by_label("Title").fill("Purchase approval")
     expect(page.get_by_label("Key")).to_have_value("purchase-approval")
     page.get_by_label("Description").fill("Supervisors approve purchases before we invoice.")
-    page.get_by_role("button", name="Create workflow").click()
+    click_and_load(page.get_by_role("button", name="Create workflow"))
     expect(page.get_by_role("heading", name="Edit “Purchase approval”")).to_be_visible()
 
     # Task 1 with a choice field "decision" built in the field builder.
     page.get_by_role("link", name="Add task").click()
-    form = page.get_by_test_id("task-form")
+    form = swapped_in(page.get_by_test_id("task-form"))
     expect(form.get_by_label("Action URL")).to_be_hidden()  # form tasks have no action settings
     form.get_by_label("Title").fill("Supervisor approval")
     expect(form.get_by_label("Key", exact=True)).to_have_value("supervisor-approval")
     form.get_by_label("Remind the assignee after").select_option(label="6 hours")
     form.get_by_role("button", name="Add a field").click()
     expect(form.locator("[data-field-row]")).to_have_count(1)
-    row = form.locator("[data-field-row]").last
+    row = swapped_in(form.locator("[data-field-row]").last)
     expect(row.get_by_label("Choices")).to_be_hidden()
     row.get_by_label("Label").fill("Decision")
     expect(row.get_by_label("Name")).to_have_value("decision")
@@ -74,6 +76,7 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
     screenshot(page, "designer-task-form")
     form.get_by_role("button", name="Add this task").click()
     expect(page.get_by_test_id("task-supervisor-approval")).to_contain_text("Remind after 6 hours")
+    swapped_in(page.locator("#editor"))
 
     add_task(page, "Invoice")
     expect(page.get_by_test_id("task-invoice")).to_be_visible()
@@ -89,7 +92,7 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
     expect(page.get_by_test_id("diagram").locator("svg")).to_be_visible()
     screenshot(page, "designer-editor")
 
-    page.get_by_role("button", name="Publish").click()
+    click_and_load(page.get_by_role("button", name="Publish"))
     expect(page.get_by_text("Version 1 is published")).to_be_visible()
     expect(page.get_by_test_id("status").first).to_have_text("Published")
     diagram = page.get_by_test_id("diagram")
@@ -98,7 +101,7 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
     expect(diagram).to_contain_text("supervisor-approval.decision equals 'approve'")
     screenshot(page, "designer-detail")
 
-    page.get_by_role("link", name="Workflows").first.click()
+    click_and_load(page.get_by_role("link", name="Workflows").first)
     expect(page.get_by_test_id("workflow-purchase-approval")).to_contain_text("Published")
     screenshot(page, "designer-list")
 
@@ -118,31 +121,31 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
     ]
 
     # A ticket type that starts this workflow, also built by clicking.
-    page.goto("/design/tickets/")
+    visit(page, "/design/tickets/")
     expect(page.get_by_text("No ticket types yet")).to_be_visible()
-    page.get_by_role("link", name="New ticket type").first.click()
+    click_and_load(page.get_by_role("link", name="New ticket type").first)
     page.get_by_label("Title").fill("Purchase request")
     expect(page.get_by_label("Key", exact=True)).to_have_value("purchase-request")
     page.get_by_label("Workflow").select_option(label="Purchase approval")
     rows = page.locator("[data-field-row]")
     page.get_by_role("button", name="Add a field").click()
-    expect(rows).to_have_count(1)  # the row arrives by htmx; fill it only once it is there
-    row = rows.last
+    expect(rows).to_have_count(1)  # the row arrives by htmx; fill it only once htmx has settled it
+    row = swapped_in(rows.last)
     row.get_by_label("Label").fill("What do you need?")
     expect(row.get_by_label("Name")).to_have_value("what_do_you_need")
     row.get_by_label("Required").check()
     page.get_by_role("button", name="Add a field").click()
     expect(rows).to_have_count(2)
-    row = rows.last
+    row = swapped_in(rows.last)
     row.get_by_label("Label").fill("Amount")
     row.get_by_label("Type").select_option(label="Number")
     screenshot(page, "ticket-type-form")
-    page.get_by_role("button", name="Save ticket type").click()
+    click_and_load(page.get_by_role("button", name="Save ticket type"))
     expect(page.get_by_role("heading", name="Purchase request")).to_be_visible()
-    page.get_by_role("button", name="Publish").click()
+    click_and_load(page.get_by_role("button", name="Publish"))
     expect(page.get_by_text("people can submit it now")).to_be_visible()
     screenshot(page, "ticket-type-detail")
-    page.get_by_role("link", name="Ticket types").first.click()
+    click_and_load(page.get_by_role("link", name="Ticket types").first)
     screenshot(page, "ticket-type-list")
 
     ticket_type = TicketDefinition.objects.get(company=company, key="purchase-request")
@@ -174,9 +177,9 @@ def test_creator_maps_an_action_tasks_input_and_reply_without_typing_json(page):
         },
     )
     log_in(page, creator.email, TEST_PASSWORD)
-    page.goto(f"/design/workflows/{workflow.pk}/edit/")
+    visit(page, f"/design/workflows/{workflow.pk}/edit/")
     page.get_by_role("link", name="Add task").click()
-    form = page.get_by_test_id("task-form")
+    form = swapped_in(page.get_by_test_id("task-form"))
     inputs = form.locator('[data-mapping-builder="input_transform_rows"]')
     expect(inputs).to_be_hidden()  # a form task has no transforms
     form.get_by_label("Title").fill("Check stock")
@@ -202,6 +205,7 @@ def test_creator_maps_an_action_tasks_input_and_reply_without_typing_json(page):
 
     form.get_by_role("button", name="Add this task").click()
     expect(page.get_by_test_id("task-form")).to_have_count(0)
+    swapped_in(page.locator("#editor"))
     task = workflow.tasks.get(key="check-stock")
     assert task.input_transform == {
         "sku": {"var": "tasks.collect-items.sku"},
