@@ -37,7 +37,7 @@ def test_typing_waits_for_the_scripts_of_a_slowly_loading_page(page):
 def test_swapped_in_forms_are_used_only_once_htmx_has_settled_them(page):
     company = CompanyFactory()
     creator = UserFactory(company=company, roles=[SystemRole.WORKFLOW_CREATOR])
-    workflow = services.workflow_create(company=company, user=None, title="Customer order")
+    workflow = services.workflow_create(company=company, actor=None, title="Customer order")
     log_in(page, creator.email, TEST_PASSWORD)
     visit(page, f"/design/workflows/{workflow.pk}/edit/")
     # Swapped-in content stays unprocessed (no hx- behaviour, no designer.js set-up) for a whole second.
