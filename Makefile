@@ -53,9 +53,11 @@ test: install-dev chromium
 test-fast: install-dev
 	$(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
+## ruff, and the import contracts between and inside the apps (pyproject.toml).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .

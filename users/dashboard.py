@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from users.models import CompanyRole, User
 from users.roles import PERM_MANAGE_TEAM
 
 
@@ -40,8 +41,6 @@ def cards_for(request: HttpRequest) -> list[DashboardCard]:
 
 
 def team_cards(request: HttpRequest) -> list[DashboardCard]:
-    from users.models import CompanyRole, User
-
     if not request.user.has_perm(PERM_MANAGE_TEAM):
         return []
     members = User.objects.for_company(request.company).filter(is_active=True).count()

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
-from users.tenancy import CompanyQuerySet
+from users.querysets import CompanyQuerySet
 
 
 class Company(models.Model):

@@ -1,36 +1,25 @@
-"""Company tenancy: who the request acts for, and querysets scoped to it.
+"""Company tenancy: who the request acts for, and the view mixins that keep to it.
 
-Every company-owned model uses `CompanyQuerySet`, and views reach rows only
+Every company-owned model uses `users.querysets.CompanyQuerySet`, and views reach rows only
 through `Model.objects.for_company(request.company)`, so another company's id
 is simply "not found" (a 404), never "forbidden".
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-if TYPE_CHECKING:
-    from users.models import Company
+from users.models import Company
 
 IMPERSONATION_SESSION_KEY = "impersonated_company_id"
 
 
-class CompanyQuerySet(models.QuerySet):
-    def for_company(self, company: Company | None) -> CompanyQuerySet:
-        """Rows owned by `company`; nothing at all when there is no company."""
-        if company is None:
-            return self.none()
-        return self.filter(company=company)
-
-
 def resolve_company(request: HttpRequest) -> tuple[Company | None, bool]:
     """The company this request acts for, and whether a superuser is impersonating it."""
-    from users.models import Company
-
     user = request.user
     if not user.is_authenticated:
         return None, False

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from users.models import Company, CompanyRole
-from users.tenancy import CompanyQuerySet
+from users.querysets import CompanyQuerySet
 from workflow_design.limits import MAX_PRIORITY, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS
 
 

@@ -84,3 +84,37 @@ def test_template_comments_that_span_lines_use_the_comment_tag():
         if UNCLOSED_LINE_COMMENT.search(line)
     ]
     assert offenders == [], f"Use {{% comment %}} for multi-line comments: {offenders}"
+
+
+APPS = ("ticketflower", "users", "workflow_design", "workflow_ops")
+
+
+def function_level_imports(source: str) -> list[str]:
+    """Imports of project modules inside functions, as 'line: module' (AppConfig.ready() may import)."""
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name == "ready":
+            continue
+        for inner in ast.walk(node):
+            modules = [inner.module or ""] if isinstance(inner, ast.ImportFrom) else []
+            modules += [alias.name for alias in inner.names] if isinstance(inner, ast.Import) else []
+            problems += [f"{inner.lineno}: {name}" for name in modules if name.split(".")[0] in APPS]
+    return problems
+
+
+def test_the_scan_catches_an_import_hidden_in_a_function():
+    source = "def f():\n    from workflow_design.bundles import x\n\n"
+    source += "class A:\n    def ready(self):\n        import users\n"
+    assert function_level_imports(source) == ["2: workflow_design.bundles"]
+
+
+def test_no_function_level_imports_hide_a_cycle():
+    offenders = {}
+    for path in sorted(ROOT.glob("*/**/*.py")):
+        parts = path.relative_to(ROOT).parts
+        if parts[0] not in APPS or "tests" in parts or "migrations" in parts:
+            continue
+        problems = function_level_imports(path.read_text())
+        if problems:
+            offenders[str(path.relative_to(ROOT))] = problems
+    assert offenders == {}, f"Import at module level (and fix the cycle, if that is why): {offenders}"
