@@ -28,28 +28,29 @@ class HtmxPartialMixin:
         return names
 
 
-def answer_oversized_posts(respond: Callable[[HttpRequest], HttpResponse]) -> Callable:
+def answer_oversized_posts(view: Callable) -> Callable:
     """Decorate a view whose form may be posted with more than DATA_UPLOAD_MAX_MEMORY_SIZE of text.
 
     Django refuses such a request with a bare 400 while CSRF middleware reads the
-    form. Here the body is read first: a too-large one is answered by `respond`
-    (the page with a clear size message; nothing is written), any other request
-    goes through the usual CSRF check and on to the view.
+    form. Here the body is read first. A too-large one reaches the view with an
+    empty POST and `request.oversized_post` set, so the view (its login and
+    permission checks included) answers with its page and a size message; it must
+    write nothing then, as the CSRF token could not be read. Any other request goes
+    through the usual CSRF check.
     """
+    protected = csrf_protect(view)
 
-    def decorator(view: Callable) -> Callable:
-        protected = csrf_protect(view)
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.oversized_post = False
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018 - reading it is the check
+            except RequestDataTooBig:
+                request._mark_post_parse_error()
+                request.oversized_post = True
+                return view(request, *args, **kwargs)
+        return protected(request, *args, **kwargs)
 
-        @csrf_exempt
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method == "POST":
-                try:
-                    request.POST  # noqa: B018 - reading it is the check
-                except RequestDataTooBig:
-                    return respond(request)
-            return protected(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return wrapper

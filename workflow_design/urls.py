@@ -44,7 +44,7 @@ urlpatterns = [
     # Bundles.
     path(
         "import/",
-        answer_oversized_posts(bundles.oversized_import)(bundles.BundleImportView.as_view()),
+        answer_oversized_posts(bundles.BundleImportView.as_view()),
         name="import",
     ),
     path("export/", bundles.CompanyExportView.as_view(), name="export-company"),

@@ -181,10 +181,13 @@ def test_creator_maps_an_action_tasks_input_and_reply_without_typing_json(page):
     page.get_by_role("link", name="Add task").click()
     form = swapped_in(page.get_by_test_id("task-form"))
     inputs = form.locator('[data-mapping-builder="input_transform_rows"]')
-    expect(inputs).to_be_hidden()  # a form task has no transforms
+    outputs = form.locator('[data-mapping-builder="output_transform_rows"]')
+    # Every task can have an input mapping (a person sees it above the form); only actions map a reply.
+    expect(inputs).to_be_visible()
+    expect(outputs).to_be_hidden()
     form.get_by_label("Title").fill("Check stock")
     form.get_by_label("Type").first.select_option(label="HTTP action (answers at once)")
-    expect(inputs).to_be_visible()
+    expect(outputs).to_be_visible()
     form.get_by_label("Action URL").fill("https://stock.example/check")
 
     rows = inputs.locator("[data-mapping-row]")

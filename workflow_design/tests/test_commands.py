@@ -8,6 +8,7 @@ from users.models import CompanyRole
 from workflow_design.bundle_schema import BUNDLE_FORMAT
 from workflow_design.bundles import REFERENCE_BUNDLES_DIR
 from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
+from workflow_design.services import workflow_draft_for_editing
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +120,52 @@ def test_export_bundle_of_one_workflow_to_a_file_imports_into_another_company(te
 def test_export_bundle_refuses_an_unknown_workflow(tenant):
     with pytest.raises(CommandError, match="no workflow with the key 'nope'"):
         call_command("export_bundle", "--company", str(tenant.company.pk), "--workflow", "nope")
+
+
+# --- What an import changes, said first -------------------------------------------------------
+
+
+def test_import_bundle_twice_changes_nothing_the_second_time(tenant, capsys):
+    call_command("import_bundle", str(PROCUREMENT), "--company", str(tenant.company.pk))
+    capsys.readouterr()
+
+    call_command("import_bundle", str(PROCUREMENT), "--company", str(tenant.company.pk))
+
+    out = capsys.readouterr().out
+    assert "is unchanged" in out and "already current; nothing was written" in out
+    assert WorkflowDefinition.objects.for_company(tenant.company).count() == 1
+    assert TicketDefinition.objects.for_company(tenant.company).get().version == 1
+
+
+def test_import_bundle_will_not_discard_a_draft_without_replace_drafts(tenant, tmp_path, capsys):
+    call_command("import_bundle", str(PROCUREMENT), "--company", str(tenant.company.pk))
+    published = WorkflowDefinition.objects.for_company(tenant.company).get()
+    draft = workflow_draft_for_editing(workflow=published, actor=None)
+    changed = json.loads(PROCUREMENT.read_text())
+    changed["workflows"][0]["title"] = "Buying things"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(changed))
+    capsys.readouterr()
+
+    with pytest.raises(CommandError, match="--replace-drafts"):
+        call_command("import_bundle", str(path), "--company", str(tenant.company.pk))
+    assert "the unpublished draft version 2 will be discarded" in capsys.readouterr().out
+    assert WorkflowDefinition.objects.filter(pk=draft.pk).exists()
+
+    call_command("import_bundle", str(path), "--company", str(tenant.company.pk), "--replace-drafts")
+    assert not WorkflowDefinition.objects.filter(pk=draft.pk).exists()
+    assert WorkflowDefinition.objects.for_company(tenant.company).published().get().title == "Buying things"
+
+
+def test_import_bundle_dry_run_writes_nothing(tenant, capsys):
+    call_command("import_bundle", str(PROCUREMENT), "--company", str(tenant.company.pk), "--dry-run")
+    assert "Dry run: nothing was written." in capsys.readouterr().out
+    assert not WorkflowDefinition.objects.exists()
+
+
+def test_import_bundle_reads_no_more_than_the_size_limit(tenant, settings, capsys):
+    settings.BUNDLE_MAX_BYTES = 64 * 1024
+    # /dev/zero never ends: reading it whole would exhaust the memory.
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_bundle", "/dev/zero", "--company", str(tenant.company.pk))
+    assert "larger than 0.1 MB, the most a bundle may be" in capsys.readouterr().err

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from users.demo import DEMO_COMPANY_NAME, DEMO_USERS
 from users.models import Company, User
 from workflow_design.bundles import reference_bundle_paths
-from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
+from workflow_design.models import DefinitionStatus, TaskDefinition, TicketDefinition, WorkflowDefinition
 from workflow_design.services import workflow_draft_for_editing, workflow_publish, workflow_update_details
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,27 @@ def test_seed_demo_reset_passwords_prints_new_working_passwords(capsys):
     call_command("seed_demo", "--reset-passwords")
     line = next(line for line in capsys.readouterr().out.splitlines() if "worker@" in line)
     assert User.objects.get(email="worker@demo.ticketflower.test").check_password(line.split()[1])
+
+
+def test_the_demo_action_calls_the_server_it_runs_on(settings, allow_private_action_targets, capsys):
+    settings.DEMO_ACTION_BASE_URL = "http://127.0.0.1:8123"
+    call_command("seed_demo")
+    task = TaskDefinition.objects.get(key="stock-check", workflow__status=DefinitionStatus.PUBLISHED)
+    assert task.action_url == "http://127.0.0.1:8123/demo-actions/stock-check/"
+
+    settings.DEMO_ACTION_BASE_URL = "http://127.0.0.1:9000/"  # make run PORT=9000 later on
+    call_command("seed_demo")
+    task = TaskDefinition.objects.get(key="stock-check", workflow__status=DefinitionStatus.PUBLISHED)
+    assert task.action_url == "http://127.0.0.1:9000/demo-actions/stock-check/"
+
+
+def test_without_private_targets_seed_demo_skips_the_action_process_and_says_why(settings, capsys):
+    settings.DEMO_ACTION_BASE_URL = "http://127.0.0.1:8000"  # as under production settings
+
+    call_command("seed_demo")
+
+    out = capsys.readouterr().out
+    assert "customer-order.json: skipped. Its action task calls this server's demo endpoint" in out
+    assert "ACTIONS_ALLOW_PRIVATE_TARGETS is off" in out
+    assert not WorkflowDefinition.objects.filter(key="customer-order").exists()
+    assert WorkflowDefinition.objects.filter(key="procurement", status=DefinitionStatus.PUBLISHED).exists()

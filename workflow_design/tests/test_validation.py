@@ -604,3 +604,45 @@ def test_an_arrow_after_one_without_condition_is_never_taken_and_said_so():
     assert "never taken" in problems["transitions[2]"]
     # Without the shadowed exit, a and b loop forever, and that is said too.
     assert "loop with no way to finish" in problems["transitions"]
+
+
+# --- Review fixes ---------------------------------------------------------------------------------
+
+
+def test_a_literal_false_condition_is_a_condition_not_always():
+    doc = workflow()
+    # approve -> quote when never (a switched-off arrow), then the usual ones.
+    doc["transitions"][2:] = [
+        {"from": "approve", "to": "quote", "condition": False, "priority": 0},
+        {"from": "approve", "to": None, "condition": {"var": "tasks.approve.approved"}, "priority": 1},
+        {"from": "approve", "to": "quote", "priority": 2, "label": "Declined"},
+    ]
+    assert check(doc) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/",
+        "http://metadata.google.internal/",
+        "http://127.0.0.1:8000/x",
+        "http://[::1]/",
+        "http://10.0.0.1/",
+        "http://0x7f000001/",
+        "http://2130706433/",
+        "http://user:pw@127.0.0.1@evil.example/",
+    ],
+)
+def test_action_urls_reaching_inside_are_refused_unless_allowed(url, settings):
+    assert [problem.path for problem in check(action(action_url=url))] == ["workflows[0].tasks[0].action_url"]
+    settings.ACTIONS_ALLOW_PRIVATE_TARGETS = True
+    if "@" not in url:
+        assert check(action(action_url=url)) == []
+
+
+@pytest.mark.parametrize("uri", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example"])
+def test_links_to_outside_documents_are_http_only(uri):
+    doc = workflow(ext_ref=[{"label": "Policy", "uri": uri}])
+    assert [problem.path for problem in check(doc)] == ["workflows[0].ext_ref[0].uri"]
+    doc["ext_ref"][0]["uri"] = "https://intranet.example/policy"
+    assert check(doc) == []

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from users.roles import SystemRole
+from workflow_design import services
 from workflow_design.bundles import reference_bundle_bytes, reference_bundle_paths
 from workflow_design.models import TicketDefinition, WorkflowDefinition
 from workflow_design.tests.factories import two_task_workflow
@@ -113,3 +114,89 @@ def test_company_export_downloads_only_this_companys_definitions(client, tenant,
     doc = json.loads(response.content)
     assert doc["format"] == "ticketflower/v1"
     assert [workflow["title"] for workflow in doc["workflows"]] == ["Ours"]
+
+
+# --- Review, confirm, and what an import changes ----------------------------------------------
+
+
+def test_the_review_names_a_draft_the_import_would_discard_and_confirming_discards_it(creator_client, tenant):
+    confirm(
+        creator_client, creator_client.post(reverse("design:import"), {"text": reference_bytes("it-support").decode()})
+    )
+    published = WorkflowDefinition.objects.for_company(tenant.company).get()
+    draft = services.workflow_draft_for_editing(workflow=published, actor=None)
+    changed = json.loads(reference_bytes("it-support"))
+    changed["workflows"][0]["title"] = "Computer help"
+
+    review = creator_client.post(reverse("design:import"), {"text": json.dumps(changed)})
+
+    content = review.content.decode()
+    assert 'data-testid="drafts-replaced"' in content
+    assert "the draft version 2 of “Computer help”" in content
+    assert "Discard the drafts and import" in content
+    assert WorkflowDefinition.objects.filter(pk=draft.pk).exists()
+    confirm(creator_client, review)
+    assert not WorkflowDefinition.objects.filter(pk=draft.pk).exists()
+    assert WorkflowDefinition.objects.for_company(tenant.company).published().get().title == "Computer help"
+
+
+def test_an_unchanged_bundle_is_reported_as_nothing_to_import(creator_client, tenant):
+    confirm(
+        creator_client, creator_client.post(reverse("design:import"), {"text": reference_bytes("it-support").decode()})
+    )
+
+    review = creator_client.post(reverse("design:import"), {"text": reference_bytes("it-support").decode()})
+
+    content = review.content.decode()
+    assert "Nothing to import" in content and "is unchanged" in content
+    assert "confirm_form" not in content and 'name="step"' not in content
+    assert WorkflowDefinition.objects.for_company(tenant.company).count() == 1
+
+
+def test_a_confirmation_for_a_plan_that_changed_since_is_reviewed_again(creator_client, tenant):
+    review = creator_client.post(reverse("design:import"), {"text": reference_bytes("it-support").decode()})
+    two_task_workflow(tenant.company, title="IT support request")  # meanwhile, someone else's change
+    services.bundle_import(company=tenant.company, actor=None, doc=json.loads(reference_bytes("it-support")))
+
+    response = confirm(creator_client, review)
+
+    assert "The definitions changed since you looked at this import" in response.content.decode()
+    assert WorkflowDefinition.objects.for_company(tenant.company).filter(key="it-support").count() == 1
+
+
+def test_pasting_more_than_django_reads_gets_the_size_message(creator_client, tenant, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    response = creator_client.post(reverse("design:import"), {"text": "x" * 200_000})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "the most a bundle may be" in content
+    assert not WorkflowDefinition.objects.exists()
+
+
+def test_pasting_a_large_bundle_under_django_s_limit_gets_the_size_message_too(creator_client, settings):
+    settings.BUNDLE_MAX_BYTES = 1000
+    response = creator_client.post(reverse("design:import"), {"text": "x" * 5000})
+    assert "bundles may be at most" in response.content.decode()
+
+
+def test_the_size_answer_still_needs_a_logged_in_designer(client, tenant, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    assert client.post(reverse("design:import"), {"text": "x" * 200_000}).status_code == 302  # to log in
+    client.force_login(tenant.by_role[SystemRole.TICKET_ADMIN])
+    assert client.post(reverse("design:import"), {"text": "x" * 200_000}).status_code == 403
+
+
+def test_a_normal_post_without_the_csrf_token_is_still_refused(tenant):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(tenant.by_role[SystemRole.WORKFLOW_CREATOR])
+    assert client.post(reverse("design:import"), {"text": "{}"}).status_code == 403
+
+
+def test_an_import_that_reaches_a_private_action_url_is_refused(creator_client, tenant):
+    doc = json.loads(reference_bytes("customer-order"))
+    doc["workflows"][0]["tasks"][1]["action_url"] = "http://169.254.169.254/latest/"
+    response = creator_client.post(reverse("design:import"), {"text": json.dumps(doc)})
+    assert "workflows[0].tasks[1].action_url" in response.content.decode()
+    assert not WorkflowDefinition.objects.exists()

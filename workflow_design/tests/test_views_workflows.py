@@ -3,9 +3,11 @@ import json
 import pytest
 from django.urls import reverse
 
+from ticketflower.testing.html_forms import form_data
 from users.roles import SystemRole
 from users.tests.factories import CompanyRoleFactory
 from workflow_design import services
+from workflow_design.bundles import reference_bundle
 from workflow_design.models import DefinitionStatus, TaskDefinition, WorkflowDefinition, WorkflowTransition
 from workflow_design.tests.factories import DECISION_SCHEMA, two_task_workflow
 
@@ -603,13 +605,13 @@ def mapping_post(name, rows=(), *, raw=None, original=""):
     return data
 
 
-def action_post(title, *, key="", inputs=(), outputs=(), fields=(), **extra):
+def action_post(title, *, key="", inputs=(), outputs=(), fields=(), action_url="https://stock.example/check", **extra):
     return task_post(
         title,
         key=key,
         rows=fields,
         task_type="SYNC_ACTION",
-        action_url="https://stock.example/check",
+        action_url=action_url,
         **mapping_post("input_transform", inputs),
         **mapping_post("output_transform", outputs),
         **extra,
@@ -765,3 +767,76 @@ def test_input_mapping_offers_earlier_tasks_only(client, tenant, order_workflow)
     assert "tasks.collect-items.sku" not in form and "tasks.ship.in_stock" not in form
     form = client.get(reverse("design:task-edit", args=[order_workflow.pk, later.pk]), **HTMX).content.decode()
     assert 'value="tasks.collect-items.sku"' in form and 'value="tasks.ship.in_stock"' not in form
+
+
+# --- Review fixes: nothing a designer did not change is lost or refused ------------------------------
+
+
+def procurement_draft(tenant):
+    services.bundle_import(company=tenant.company, actor=None, doc=reference_bundle("procurement"))
+    published = WorkflowDefinition.objects.for_company(tenant.company).get()
+    return services.workflow_draft_for_editing(workflow=published, actor=None)
+
+
+def test_saving_a_form_task_as_the_page_shows_it_keeps_its_input_mapping(client, tenant):
+    draft = procurement_draft(tenant)
+    task = draft.tasks.get(key="vendor-quote")
+    mapping = task.input_transform
+    assert task.task_type == "FORM" and mapping
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:task-edit", args=[draft.pk, task.pk])
+
+    page = client.get(url, **HTMX).content.decode()
+    data = form_data(page, test_id="task-form")
+    data["title"] = "Get two vendor quotes"
+    response = client.post(url, data, **HTMX)
+
+    assert response["HX-Retarget"] == "#editor"
+    task.refresh_from_db()
+    assert (task.title, task.input_transform) == ("Get two vendor quotes", mapping)
+
+
+def test_a_form_task_shows_its_input_mapping(client, tenant):
+    draft = procurement_draft(tenant)
+    task = draft.tasks.get(key="supervisor-approval")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    page = client.get(reverse("design:task-edit", args=[draft.pk, task.pk]), **HTMX).content.decode()
+    builder = page.split('data-mapping-builder="input_transform_rows"')[1].split("</fieldset>")[0]
+    assert "quote_amount" in builder
+    # Only the output mapping is for actions alone; the input mapping shows for every task type.
+    wrapper = page.split('data-mapping-builder="input_transform_rows"')[0].rsplit("<div", 1)[1]
+    assert "data-show-for" not in wrapper
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://metadata.google.internal/computeMetadata/v1/",
+        "http://127.0.0.1:8000/demo-actions/stock-check/",
+        "http://[::1]/",
+        "http://10.0.0.1/",
+        "http://0x7f000001/",
+        "http://2130706433/",
+        "http://user:pw@127.0.0.1@evil.example/",
+        "ftp://stock.example/check",
+    ],
+)
+def test_the_task_form_refuses_action_urls_that_reach_inside(client, tenant, order_workflow, url):
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    create = reverse("design:task-create", args=[order_workflow.pk])
+    response = client.post(create, action_post("Stock check", action_url=url, timeout_seconds="10"), **HTMX)
+    assert "HX-Retarget" not in response
+    assert response.context["form"].errors["action_url"]
+    assert not order_workflow.tasks.filter(key="stock-check").exists()
+
+
+def test_private_action_urls_are_fine_where_the_setting_allows_them(
+    client, tenant, order_workflow, allow_private_action_targets
+):
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    create = reverse("design:task-create", args=[order_workflow.pk])
+    data = action_post("Stock check", action_url="http://127.0.0.1:8000/check/", timeout_seconds="10")
+    response = client.post(create, data, **HTMX)
+    assert response["HX-Retarget"] == "#editor"
+    assert order_workflow.tasks.get(title="Stock check").action_url == "http://127.0.0.1:8000/check/"

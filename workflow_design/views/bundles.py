@@ -17,6 +17,7 @@ from users.tenancy import CompanyRequiredMixin
 from workflow_design.access import DesignReadMixin, DesignWriteMixin
 from workflow_design.bundles import BundleInvalid, export_bundle, parse_bundle
 from workflow_design.forms.bundles import BundleConfirmForm, BundleImportForm, size_message
+from workflow_design.problems import Problem
 from workflow_design.services import ImportPlan, PlanChanged, bundle_import, bundle_import_plan
 from workflow_design.views.downloads import bundle_download
 
@@ -27,13 +28,6 @@ def import_page(request: HttpRequest, **context: Any) -> HttpResponse:
     return render(request, TEMPLATE, {"form": context.pop("form", None) or BundleImportForm(), **context})
 
 
-def oversized_import(request: HttpRequest) -> HttpResponse:
-    """The import page for a post larger than Django reads: the size message, nothing imported."""
-    form = BundleImportForm()
-    form.add_error(None, size_message())
-    return import_page(request, form=form)
-
-
 class BundleImportView(LoginRequiredMixin, CompanyRequiredMixin, DesignWriteMixin, View):
     """Step 1 checks the bundle and shows what would change; step 2 (confirm) imports exactly that."""
 
@@ -41,6 +35,9 @@ class BundleImportView(LoginRequiredMixin, CompanyRequiredMixin, DesignWriteMixi
         return import_page(request)
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if request.oversized_post:
+            # More than Django reads (see answer_oversized_posts): say so, write nothing.
+            return import_page(request, problems=[Problem("", size_message())])
         if request.POST.get("step") == "confirm":
             return self.confirm(request)
         form = BundleImportForm(request.POST, request.FILES)
