@@ -16,11 +16,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.formsets import formset_factory
 from django.utils.text import slugify
 
 from ticketflower.forms import StyledFormMixin
-from workflow_design.forms.raw_json import BuilderRowFormSet, parse_json_field, pretty_json, raw_edited
+from workflow_design.forms.raw_json import BuilderRowFormSet, parse_json_field, pretty_json, raw_edited, row_formset
 from workflow_design.limits import FIELD_NAME_PATTERN
 from workflow_design.schema_builder import (
     FIELD_TYPE_CHOICES,
@@ -164,15 +163,7 @@ class BaseFieldRowFormSet(BuilderRowFormSet):
             seen.add(name)
 
 
-FieldRowFormSet = formset_factory(
-    FieldRowForm,
-    formset=BaseFieldRowFormSet,
-    extra=0,
-    can_delete=True,
-    max_num=MAX_FIELD_ROWS,
-    absolute_max=MAX_FIELD_ROWS + 1,  # build at most one row too many (to say so), whatever TOTAL_FORMS says
-    validate_max=True,
-)
+FieldRowFormSet = row_formset(FieldRowForm, BaseFieldRowFormSet, MAX_FIELD_ROWS)
 
 
 class RawSchemaForm(StyledFormMixin, forms.Form):

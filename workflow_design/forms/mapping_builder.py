@@ -17,10 +17,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.formsets import formset_factory
 
 from ticketflower.forms import StyledFormMixin
-from workflow_design.forms.raw_json import BuilderRowFormSet, parse_json_field, pretty_json, raw_edited
+from workflow_design.forms.raw_json import BuilderRowFormSet, parse_json_field, pretty_json, raw_edited, row_formset
 from workflow_design.jsonlogic import variable_is_known
 from workflow_design.limits import FIELD_NAME_PATTERN
 from workflow_design.schema_builder import mapping_rows_from_transform, transform_from_mapping_rows
@@ -118,15 +117,7 @@ class BaseMappingRowFormSet(BuilderRowFormSet):
             seen.add(target)
 
 
-MappingRowFormSet = formset_factory(
-    MappingRowForm,
-    formset=BaseMappingRowFormSet,
-    extra=0,
-    can_delete=True,
-    max_num=MAX_MAPPING_ROWS,
-    absolute_max=MAX_MAPPING_ROWS + 1,
-    validate_max=True,
-)
+MappingRowFormSet = row_formset(MappingRowForm, BaseMappingRowFormSet, MAX_MAPPING_ROWS)
 
 
 class RawTransformForm(StyledFormMixin, forms.Form):

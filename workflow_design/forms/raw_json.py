@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.formsets import BaseFormSet
+from django.forms.formsets import BaseFormSet, formset_factory
 
 from workflow_design.jsontext import parse_json_text
 
@@ -59,3 +59,19 @@ class BuilderRowFormSet(BaseFormSet):
             for form in self.forms
             if hasattr(form, "cleaned_data") and not self._should_delete_form(form) and not form.is_blank
         ]
+
+
+def row_formset(form: type[forms.Form], formset: type[BuilderRowFormSet], max_rows: int) -> type[BuilderRowFormSet]:
+    """A builder's formset: rows added by the page, deletable, at most `max_rows`.
+
+    At most one row too many is ever built (to say so), whatever TOTAL_FORMS claims.
+    """
+    return formset_factory(
+        form,
+        formset=formset,
+        extra=0,
+        can_delete=True,
+        max_num=max_rows,
+        absolute_max=max_rows + 1,
+        validate_max=True,
+    )
