@@ -190,7 +190,11 @@ class TransitionForm(StyledFormMixin, forms.Form):
         max_value=MAX_PRIORITY,
         help_text="Lower is checked first; the first matching arrow wins. Empty: after the others from the same task.",
     )
-    label = forms.CharField(max_length=100, required=False, help_text="Optional; shown on the diagram.")
+    label = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Shown on the diagram. An arrow to End needs one: it becomes the ticket's outcome.",
+    )
 
     def __init__(
         self,

@@ -77,8 +77,10 @@ def two_task_workflow(company, *, title="Purchase approval", publish=False):
         condition={"==": [{"var": "tasks.review.decision"}, "approve"]},
         priority=0,
     )
-    services.transition_create(actor=None, workflow=workflow, from_task=review, to_task=None, priority=10)
-    services.transition_create(actor=None, workflow=workflow, from_task=invoice, to_task=None)
+    services.transition_create(
+        actor=None, workflow=workflow, from_task=review, to_task=None, priority=10, label="Declined"
+    )
+    services.transition_create(actor=None, workflow=workflow, from_task=invoice, to_task=None, label="Invoiced")
     if publish:
         workflow = services.workflow_publish(actor=None, workflow=workflow)
     return workflow

@@ -35,7 +35,7 @@ def published_workflow(company, *, key: str = "support", title: str = "Support")
     first = task_create(actor=None, workflow=workflow, title="Triage")
     second = task_create(actor=None, workflow=workflow, title="Fix it")
     transition_create(actor=None, workflow=workflow, from_task=first, to_task=second)
-    transition_create(actor=None, workflow=workflow, from_task=second, to_task=None)
+    transition_create(actor=None, workflow=workflow, from_task=second, to_task=None, label="Done")
     return workflow_publish(actor=None, workflow=workflow)
 
 

@@ -52,7 +52,13 @@ def workflow(**extra) -> dict:
         "transitions": [
             {"from": None, "to": "quote"},
             {"from": "quote", "to": "approve"},
-            {"from": "approve", "to": None, "condition": {"var": "tasks.approve.approved"}, "priority": 0},
+            {
+                "from": "approve",
+                "to": None,
+                "condition": {"var": "tasks.approve.approved"},
+                "priority": 0,
+                "label": "Approved",
+            },
             {"from": "approve", "to": "quote", "priority": 1, "label": "Declined"},
         ],
     }
@@ -594,7 +600,7 @@ def test_an_arrow_after_one_without_condition_is_never_taken_and_said_so():
         "transitions": [
             {"from": None, "to": "a"},
             {"from": "a", "to": "b", "priority": 0},
-            {"from": "a", "to": None, "priority": 1},
+            {"from": "a", "to": None, "priority": 1, "label": "Done"},
             {"from": "b", "to": "a"},
         ],
     }
@@ -614,7 +620,7 @@ def test_a_literal_false_condition_is_a_condition_not_always():
     # approve -> quote when never (a switched-off arrow), then the usual ones.
     doc["transitions"][2:] = [
         {"from": "approve", "to": "quote", "condition": False, "priority": 0},
-        {"from": "approve", "to": None, "condition": {"var": "tasks.approve.approved"}, "priority": 1},
+        {"from": "approve", "to": None, "condition": {"var": "tasks.approve.approved"}, "priority": 1, "label": "Yes"},
         {"from": "approve", "to": "quote", "priority": 2, "label": "Declined"},
     ]
     assert check(doc) == []
@@ -646,3 +652,12 @@ def test_links_to_outside_documents_are_http_only(uri):
     assert [problem.path for problem in check(doc)] == ["workflows[0].ext_ref[0].uri"]
     doc["ext_ref"][0]["uri"] = "https://intranet.example/policy"
     assert check(doc) == []
+
+
+def test_an_arrow_to_end_names_the_outcome():
+    doc = workflow()
+    doc["transitions"][2]["label"] = "  "
+    assert only(check(doc)) == Problem(
+        "workflows[0].transitions[2].label",
+        "An arrow to End needs a label: it becomes the ticket's outcome (for example “Approved”).",
+    )

@@ -564,7 +564,9 @@ def _big_workflow(company, tasks):
                 to_task=task,
                 condition={"==": [{"var": f"tasks.step-{n - 1}.decision"}, "approve"]},
             )
-            services.transition_create(actor=None, workflow=workflow, from_task=previous, to_task=None, priority=10)
+            services.transition_create(
+                actor=None, workflow=workflow, from_task=previous, to_task=None, priority=10, label="Done"
+            )
         previous = task
     return workflow
 

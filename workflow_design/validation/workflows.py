@@ -208,6 +208,14 @@ def _transition_problems(transition: Any, path: str, task_docs: dict[str, dict],
             problems.append(
                 Problem(join(path, end), f"The arrow's '{end}' names task {quote(key)}, which does not exist.")
             )
+    ends = "to" in transition and transition["to"] is None and typed(transition, "from", str) is not None
+    if ends and not (typed(transition, "label", str) or "").strip():
+        problems.append(
+            Problem(
+                join(path, "label"),
+                "An arrow to End needs a label: it becomes the ticket's outcome (for example “Approved”).",
+            )
+        )
     condition = transition.get("condition")
     if condition is not None:
         if "from" in transition and transition["from"] is None:
