@@ -21,7 +21,7 @@ from users.models import Company, CompanyRole
 from workflow_design.durations import format_iso_duration, parse_iso_duration
 from workflow_design.form_fields import DurationChoiceField, key_field
 from workflow_design.limits import MAX_ACTION_URL_LENGTH, MAX_PRIORITY, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS
-from workflow_design.models import TaskType
+from workflow_design.models import Assignment, TaskType
 
 
 @dataclass(frozen=True)
@@ -270,6 +270,21 @@ TASK_FIELDS = FieldTable(
         to_doc=lambda role: role.name if role else None,
         from_doc=_role_from_doc,
         form_field=_assignee_role_field,
+    ),
+    DefinitionField(
+        "assignment",
+        {
+            "description": "least_loaded, pool, requester, or same_as:<task key>.",
+            "type": "string",
+            "pattern": r"^(least_loaded|pool|requester|same_as:[a-z0-9][a-z0-9_-]{0,79})(?![\s\S])",
+        },
+        default=Assignment.LEAST_LOADED,
+        form_field=lambda company: forms.ChoiceField(
+            choices=Assignment.choices,
+            initial=Assignment.LEAST_LOADED,
+            label="Who does it",
+            help_text="Ties in the least-loaded choice go to whoever was assigned least recently.",
+        ),
     ),
     DefinitionField(
         "remind_after",

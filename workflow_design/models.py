@@ -129,6 +129,17 @@ class TaskType(models.TextChoices):
     ASYNC_ACTION = "ASYNC_ACTION", "HTTP action (calls back later)"
 
 
+class Assignment(models.TextChoices):
+    """Who gets a task. `same_as:<task key>` (whoever completed that earlier task) is stored as text too."""
+
+    LEAST_LOADED = "least_loaded", "The eligible worker with the fewest open tasks"
+    POOL = "pool", "Waits in the pool; any eligible worker claims it"
+    REQUESTER = "requester", "The ticket's requester"
+
+
+SAME_AS_PREFIX = "same_as:"
+
+
 class TaskDefinition(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="task_definitions")
     workflow = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="tasks")
@@ -148,6 +159,8 @@ class TaskDefinition(models.Model):
     assignee_role = models.ForeignKey(
         CompanyRole, on_delete=models.PROTECT, null=True, blank=True, related_name="assignable_tasks"
     )
+    # An Assignment value, or "same_as:<task key>".
+    assignment = models.CharField(max_length=100, default=Assignment.LEAST_LOADED)
     remind_after = models.DurationField(null=True, blank=True)
     escalate_after = models.DurationField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Display order in the editor.")

@@ -18,7 +18,7 @@ from workflow_design.forms.field_builder import FieldBuilder
 from workflow_design.forms.mapping_builder import MappingBuilder
 from workflow_design.jsonlogic import known_variables
 from workflow_design.limits import MAX_PRIORITY
-from workflow_design.models import TaskDefinition, TaskType, WorkflowDefinition
+from workflow_design.models import SAME_AS_PREFIX, TaskDefinition, TaskType, WorkflowDefinition
 
 ACTION_TYPES = (TaskType.SYNC_ACTION, TaskType.ASYNC_ACTION)
 
@@ -83,6 +83,11 @@ class TaskForm(StyledFormMixin, forms.Form):
                 field.allow(self.initial.get(name))
         _slug_pair(self)
         self.fields["task_type"].widget.attrs["data-type-select"] = ""
+        others = workflow.tasks.exclude(pk=task.pk) if task else workflow.tasks.all()
+        self.fields["assignment"].choices = [
+            *self.fields["assignment"].choices,
+            *((f"{SAME_AS_PREFIX}{other.key}", f"Whoever did “{other.title}”") for other in others),
+        ]
         self.builder = FieldBuilder(
             data,
             schema=task.output_schema if task else {},

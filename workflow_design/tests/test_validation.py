@@ -661,3 +661,26 @@ def test_an_arrow_to_end_names_the_outcome():
         "workflows[0].transitions[2].label",
         "An arrow to End needs a label: it becomes the ticket's outcome (for example “Approved”).",
     )
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("same_as:nowhere", "Task 'approve' goes to whoever did task 'nowhere', which does not exist."),
+        ("same_as:approve", "Task 'approve' cannot go to whoever did itself"),
+        ("cleverest", "Task 'approve': assignment 'cleverest' is not one of least_loaded, pool, requester"),
+    ],
+)
+def test_assignment_modes_name_what_exists(assignment, message):
+    doc = workflow()
+    doc["tasks"][1]["assignment"] = assignment
+    problem = only(check(doc))
+    assert problem.path == "workflows[0].tasks[1].assignment"
+    assert problem.message.startswith(message) or message in problem.message
+
+
+@pytest.mark.parametrize("assignment", ["least_loaded", "pool", "requester", "same_as:quote"])
+def test_every_assignment_mode_is_valid(assignment):
+    doc = workflow()
+    doc["tasks"][1]["assignment"] = assignment
+    assert check(doc) == []

@@ -31,7 +31,13 @@ def management(prefix, total, initial=0):
 
 
 def task_post(title, *, key="", rows=(), raw=None, original="", **extra):
-    data = {"title": title, "key": key, "task_type": "FORM", **management("output", len(rows))}
+    data = {
+        "title": title,
+        "key": key,
+        "task_type": "FORM",
+        "assignment": "least_loaded",
+        **management("output", len(rows)),
+    }
     for index, row in enumerate(rows):
         for name, value in row.items():
             data[f"output-{index}-{name}"] = value

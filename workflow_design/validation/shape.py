@@ -165,6 +165,10 @@ class _Translation:
             return f"Company role name {quote(value)} cannot be empty or start or end with spaces."
         if self.field == "title":
             return f"{owner} needs a title."
+        if self.field == "assignment":
+            return (
+                f"{owner}: assignment {quote(value)} is not one of least_loaded, pool, requester or same_as:<task key>."
+            )
         if self.field == "workflow_key":
             return f"{owner}: workflow key {quote(value)} is not valid: {_KEY_RULE}."
         kind = _KINDS.get(self._list_of(self.parts[:-1]) or "", ("The", ""))[0] or "The"

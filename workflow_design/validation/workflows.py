@@ -18,6 +18,7 @@ from ticketflower.outbound import TargetRefused, check_action_url, check_link_ur
 from workflow_design.durations import parse_iso_duration
 from workflow_design.jsonlogic import known_variables, validate_jsonlogic
 from workflow_design.limits import FIELD_NAME_PATTERN, MAX_DURATION
+from workflow_design.models import SAME_AS_PREFIX
 from workflow_design.problems import Problem, join, quote
 from workflow_design.validation.fields_schema import schema_field_names, validate_fields_schema
 from workflow_design.validation.graph import graph_problems
@@ -80,6 +81,7 @@ def workflow_rule_problems(doc: Any, *, path: str, company_role_names: set[str])
     roles = fold(company_role_names)
     for index, task in enumerate(tasks):
         problems += _task_problems(task, join(join(path, "tasks"), index), variables=variables, roles=roles)
+        problems += _assignment_problems(task, join(join(path, "tasks"), index), task_docs)
     for index, transition in enumerate(transitions):
         problems += _transition_problems(transition, join(join(path, "transitions"), index), task_docs, variables)
     problems += graph_problems(tasks, transitions, task_docs, path)
@@ -150,6 +152,24 @@ def _task_problems(task: Any, path: str, *, variables: set[str], roles: set[str]
         )
     problems += _duration_problems(name, task, path)
     return problems
+
+
+def _assignment_problems(task: Any, path: str, task_docs: dict[str, dict]) -> list[Problem]:
+    """`same_as:<key>` names another task of this workflow (whoever completed it does this one)."""
+    assignment = typed(task, "assignment", str) or ""
+    if not assignment.startswith(SAME_AS_PREFIX):
+        return []
+    other = assignment.removeprefix(SAME_AS_PREFIX)
+    key = typed(task, "key", str)
+    name = f"Task {quote(key)}" if key else "The task"
+    if other == key:
+        message = f"{name} cannot go to whoever did itself; a task done again goes to its last assignee anyway."
+        return [Problem(join(path, "assignment"), message)]
+    if other not in task_docs:
+        return [
+            Problem(join(path, "assignment"), f"{name} goes to whoever did task {quote(other)}, which does not exist.")
+        ]
+    return []
 
 
 def _action_problems(name: str, task: dict, path: str) -> list[Problem]:
