@@ -24,6 +24,7 @@ from workflow_design.tests.factories import (
     WorkflowDefinitionFactory,
     WorkflowTransitionFactory,
 )
+from workflow_ops.tests.factories import running_ticket, stopped_ticket
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,22 @@ def other_ticket_type(other: Tenant) -> dict:
 def other_transition(other: Tenant) -> dict:
     transition = WorkflowTransitionFactory(to_task__workflow__company=other.company)
     return {"pk": transition.workflow_id, "transition_pk": transition.pk}
+
+
+def other_ticket(other: Tenant) -> dict:
+    return {"pk": running_ticket(other.company).pk}
+
+
+def other_running_task(other: Tenant) -> dict:
+    return {"pk": running_ticket(other.company).workflow.current_task_id}
+
+
+def other_error(other: Tenant) -> dict:
+    return {"pk": stopped_ticket(other.company).pk}
+
+
+def other_published_ticket_type(other: Tenant) -> dict:
+    return {"type_pk": running_ticket(other.company).ticket_type_id}
 
 
 CROSS_COMPANY_URLS = [
@@ -79,6 +96,18 @@ CROSS_COMPANY_URLS = [
     CrossCompanyUrl("design:ticket-type-edit", other_ticket_type),
     CrossCompanyUrl("design:ticket-type-publish", other_ticket_type, ("post",)),
     CrossCompanyUrl("design:ticket-type-retire", other_ticket_type, ("post",)),
+    # workflow_ops: tickets, tasks, errors
+    CrossCompanyUrl("ops:ticket-submit", other_published_ticket_type),
+    CrossCompanyUrl("ops:ticket-detail", other_ticket, ("get",)),
+    CrossCompanyUrl("ops:ticket-cancel", other_ticket, ("post",)),
+    CrossCompanyUrl("ops:task-detail", other_running_task),
+    CrossCompanyUrl("ops:task-claim", other_running_task, ("post",)),
+    CrossCompanyUrl("ops:task-assign", other_running_task, ("post",)),
+    CrossCompanyUrl("ops:task-correct", other_running_task, ("post",)),
+    CrossCompanyUrl("ops:error-detail", other_error, ("get",)),
+    CrossCompanyUrl("ops:error-retry", other_error, ("post",)),
+    CrossCompanyUrl("ops:error-review", other_error, ("post",)),
+    CrossCompanyUrl("ops:error-resolve", other_error, ("post",)),
 ]
 
 # Who asks: one user per single system role, the all-roles owner, and staff

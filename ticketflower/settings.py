@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "csp",
     "users",
     "workflow_design",
+    "workflow_ops",
 ]
 
 MIDDLEWARE = [
@@ -218,18 +219,22 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Background work (django-q2) ----------------------------------------------
 # ORM broker by default: it works on SQLite, has delivery receipts and an
-# enqueue inside a transaction rolls back with it. retry > timeout > every
-# action timeout, so a slow job is never handed to a second worker mid-run.
+# enqueue inside a transaction rolls back with it. Jobs are at-least-once and
+# `retry` counts from when a worker *pulls* a job, so: timeout > every action
+# timeout, retry >= 3 x timeout, and a local queue about the worker count
+# (workflow_ops.checks refuses other settings). ack_failures: a failed job is not
+# re-run; our retry is the WorkflowError's, explicit.
+Q_WORKERS = env.int("Q_WORKERS", default=2)
 Q_CLUSTER = {
     "name": "ticketflower",
-    "workers": env.int("Q_WORKERS", default=2),
+    "workers": Q_WORKERS,
     "timeout": env.int("Q_TIMEOUT", default=90),
-    "retry": env.int("Q_RETRY", default=120),
+    "retry": env.int("Q_RETRY", default=300),
     "max_attempts": 3,
     "ack_failures": True,
     "catch_up": False,
     "save_limit": 500,
-    "queue_limit": 50,
+    "queue_limit": Q_WORKERS,
     "label": "Background jobs",
     "orm": "default",
 }
@@ -248,6 +253,10 @@ ACTIONS_ALLOW_PRIVATE_TARGETS = env.bool("ACTIONS_ALLOW_PRIVATE_TARGETS", defaul
 # Where this server answers, as the demo's action tasks call it (`make run PORT=…` sets it);
 # seed_demo writes it into the reference processes that call demo actions.
 DEMO_ACTION_BASE_URL = env("DEMO_ACTION_BASE_URL", default="http://127.0.0.1:8000")
+# What runs HTTP action tasks (workflow_ops.actions.runner explains the interface).
+ACTION_RUNNER = "workflow_ops.actions.runner.NotRunningYet"
+# How long a completed task may wait to be advanced before the recovery sweep takes it over.
+RECOVERY_GRACE_SECONDS = env.int("RECOVERY_GRACE_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -8,4 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("users.urls")),
     path("design/", include("workflow_design.urls")),
+    path("", include("workflow_ops.urls")),
 ]

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest
 
+from users import hooks
 from users.models import AuditEvent, Company, CompanyRole, User
 from users.roles import SystemRole
 from users.tenancy import IMPERSONATION_SESSION_KEY
@@ -126,6 +127,7 @@ def team_member_update(
     member.groups.set(system_roles)
     member.company_roles.set(company_roles)
     audit_record(company=company, actor=actor, action=AuditEvent.Action.USER_UPDATED, detail=member.email)
+    hooks.member_changed(member=member, actor=actor)
     return member
 
 
@@ -138,6 +140,7 @@ def team_member_deactivate(*, member: User, actor: Actor) -> User:
     member.is_active = False
     member.save(update_fields=["is_active"])
     audit_record(company=member.company, actor=actor, action=AuditEvent.Action.USER_DEACTIVATED, detail=member.email)
+    hooks.member_changed(member=member, actor=actor)
     return member
 
 

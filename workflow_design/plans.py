@@ -43,6 +43,7 @@ class TaskPlan:
     action_url: str
     timeout_seconds: int | None
     assignee_role_id: int | None
+    assignment: str
     remind_after: timedelta | None
     escalate_after: timedelta | None
 
@@ -89,6 +90,10 @@ class WorkflowPlan:
     def task_by_key(self, key: str) -> TaskPlan | None:
         return next((task for task in self.tasks.values() if task.key == key), None)
 
+    def ends_after(self, task_id: int) -> bool:
+        """A task without arrows out ends the workflow."""
+        return not self.arrows.get(task_id)
+
 
 class NotRunnable(Exception):
     """Only published (or retired) workflow versions run; a draft can still change."""
@@ -123,6 +128,7 @@ def _cached_plan(workflow_id: int, published_at: datetime | None) -> WorkflowPla
             action_url=task.action_url,
             timeout_seconds=task.timeout_seconds,
             assignee_role_id=task.assignee_role_id,
+            assignment=task.assignment,
             remind_after=task.remind_after,
             escalate_after=task.escalate_after,
         )

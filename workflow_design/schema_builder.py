@@ -327,3 +327,12 @@ def mapping_rows_from_transform(transform: Any) -> list[tuple[str, str]] | None:
 def transform_from_mapping_rows(rows: list[tuple[str, str]]) -> dict[str, Any] | None:
     """`{target: {"var": variable}}` in row order; None for no rows (the task has no transform)."""
     return {target: {"var": variable} for target, variable in rows} or None
+
+
+def ordered_field_names(schema: dict[str, Any] | None) -> list[str]:
+    """A fields schema's field names in form order: `x-order` first, then the rest as declared."""
+    properties = (schema or {}).get("properties") or {}
+    if not isinstance(properties, dict):
+        return []
+    order = [name for name in (schema or {}).get("x-order") or [] if name in properties]
+    return order + [name for name in properties if name not in order]

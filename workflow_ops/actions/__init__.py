@@ -1,0 +1,1 @@
+"""HTTP action tasks: the runner interface the engine hands queued actions to."""

@@ -1,0 +1,142 @@
+"""The one schema-to-form renderer, and the small forms of the working pages.
+
+`SchemaForm(schema, data)` is a Django form whose fields come from a fields schema
+(the JSON Schema subset of docs/bundle-format.md): a proper widget per field type,
+labels from titles, help from descriptions, choices from enums, bounds from
+minimum/maximum and lengths. `to_json()` gives what the services store; the
+services check it against the schema again, so the schema has the last word.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from ticketflower.forms import StyledFormMixin
+from users.models import User
+from workflow_design.schema_builder import ordered_field_names
+from workflow_ops.models import Priority
+
+MAX_TEXT = 10_000
+
+
+def _field_for(name: str, prop: dict[str, Any], required: bool) -> forms.Field:
+    label = prop.get("title") or name.replace("_", " ").capitalize()
+    common = {"label": label, "help_text": prop.get("description", ""), "required": required}
+    kind, fmt = prop.get("type"), prop.get("format")
+    if "enum" in prop:
+        choices = [(value, value) for value in prop["enum"]]
+        if not required:
+            choices = [("", "—"), *choices]
+        return forms.ChoiceField(choices=choices, **common)
+    if kind == "boolean":
+        # Unticked means "no": a yes/no field always has an answer.
+        return forms.BooleanField(**{**common, "required": False})
+    if kind == "integer":
+        return forms.IntegerField(min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common)
+    if kind == "number":
+        return forms.DecimalField(min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common)
+    if fmt == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    lengths = {"min_length": prop.get("minLength"), "max_length": prop.get("maxLength") or MAX_TEXT}
+    if fmt == "email":
+        return forms.EmailField(**lengths, **common)
+    if fmt == "textarea":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **lengths, **common)
+    if fmt == "file":
+        # Attachments arrive with the conversation work; until then a file field takes a link or a note.
+        return forms.CharField(**lengths, **{**common, "help_text": common["help_text"] or "A link to the file."})
+    return forms.CharField(**lengths, **common)
+
+
+class SchemaForm(StyledFormMixin, forms.Form):
+    """A form made from a fields schema. `initial` and stored data use JSON values (dates as text)."""
+
+    def __init__(self, schema: dict[str, Any] | None, *args: Any, prefix_fields: dict | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.schema = schema or {}
+        required = set(self.schema.get("required") or [])
+        properties = self.schema.get("properties") or {}
+        for name, field in (prefix_fields or {}).items():
+            self.fields[name] = field
+        self.data_fields = ordered_field_names(self.schema)
+        for name in self.data_fields:
+            self.fields[name] = _field_for(name, properties[name], name in required)
+
+    def to_json(self) -> dict[str, Any]:
+        """The cleaned answers as JSON (empty optional answers left out)."""
+        answers = {}
+        for name in self.data_fields:
+            value = self.cleaned_data.get(name)
+            if value in (None, "") and not isinstance(self.fields[name], forms.BooleanField):
+                continue
+            answers[name] = _json(value, self.schema["properties"][name])
+        return answers
+
+    def add_schema_errors(self, errors: dict[str, list[str]]) -> None:
+        """Errors the services found, next to their fields (the rest above the form)."""
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+    @property
+    def data_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.data_fields]
+
+
+def _json(value: Any, prop: dict[str, Any]) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and prop.get("type") == "integer" else float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class TicketSubmitForm(SchemaForm):
+    """A ticket: its title, its type's fields, and (for ticket admins) who it is for and its priority."""
+
+    def __init__(self, schema: dict[str, Any] | None, *args: Any, requesters: Any = None, **kwargs: Any) -> None:
+        leading: dict[str, forms.Field] = {
+            "title": forms.CharField(
+                max_length=200, label="Title", help_text="A short summary, e.g. “Laptop will not start”."
+            )
+        }
+        if requesters is not None:
+            leading["requester"] = forms.ModelChoiceField(
+                queryset=requesters,
+                required=False,
+                label="On behalf of",
+                empty_label="Myself",
+                help_text="File it for someone who asked you by phone or in person.",
+            )
+        leading["priority"] = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL, label="Priority")
+        super().__init__(schema, *args, prefix_fields=leading, **kwargs)
+
+
+class CancelForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why cancel it?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Everyone involved sees this.",
+    )
+
+
+class ResolveForm(StyledFormMixin, forms.Form):
+    notes = forms.CharField(
+        max_length=2000,
+        label="How was it dealt with?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Resolving closes the error without moving the workflow on; retry does that.",
+    )
+
+
+class AssignForm(StyledFormMixin, forms.Form):
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label="Assign to", empty_label="Choose a worker…")
+
+    def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = workers

@@ -1,0 +1,158 @@
+"""Reads for tickets: who sees which, and a ticket's page (current step, tasks, timeline in sentences).
+
+Inside a company a ticket is seen by its requester and submitter, the workers who
+hold or held a task on it, and ticket admins. Requesters see the data, the steps,
+who has them and when; task answers and error details are for staff (ticket
+admins and workers on the ticket).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from users.models import Company, User
+from users.roles import PERM_MANAGE_TICKETS
+from workflow_design.schema_builder import ordered_field_names
+from workflow_ops.models import (
+    ErrorStatus,
+    StatusChange,
+    Subject,
+    TaskInstance,
+    TaskStatus,
+    TicketInstance,
+    WorkflowError,
+)
+
+
+def visible_tickets(company: Company, user: User) -> QuerySet[TicketInstance]:
+    """The company's tickets this user may see."""
+    tickets = TicketInstance.objects.for_company(company)
+    if user.has_perm(PERM_MANAGE_TICKETS):
+        return tickets
+    worked_on = TaskInstance.objects.filter(ticket=OuterRef("pk")).filter(Q(assigned_to=user) | Q(completed_by=user))
+    return tickets.filter(Q(requester=user) | Q(submitted_by=user) | Exists(worked_on))
+
+
+def is_staff_on(ticket: TicketInstance, user: User, tasks: list[TaskInstance]) -> bool:
+    """Ticket admins and the workers on the ticket see answers and error details."""
+    if user.has_perm(PERM_MANAGE_TICKETS):
+        return True
+    return any(user.pk in (task.assigned_to_id, task.completed_by_id) for task in tasks)
+
+
+def with_open_errors(tickets: QuerySet[TicketInstance]) -> QuerySet[TicketInstance]:
+    """Annotate `stopped`: the ticket has an unresolved workflow error (a derived state, not a status)."""
+    open_error = WorkflowError.objects.filter(ticket=OuterRef("pk")).exclude(status=ErrorStatus.RESOLVED)
+    return tickets.annotate(stopped=Exists(open_error))
+
+
+def my_tickets(company: Company, user: User) -> QuerySet[TicketInstance]:
+    """Tickets the user asked for or filed, newest first, with their current step and assignee."""
+    tickets = TicketInstance.objects.for_company(company).filter(Q(requester=user) | Q(submitted_by=user))
+    return with_open_errors(tickets).select_related(
+        "ticket_type", "workflow__current_task__definition", "workflow__current_task__assigned_to"
+    )
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime
+    text: str
+    actor: User | None
+    subject: str
+    to_status: str
+    waiting: bool = False  # an assignment nobody has answered yet
+
+
+@dataclass
+class TicketPage:
+    ticket: TicketInstance
+    tasks: list[TaskInstance]
+    current: TaskInstance | None
+    timeline: list[TimelineEntry]
+    open_errors: list[WorkflowError]
+    staff: bool
+    data_rows: list[tuple[str, Any]] = field(default_factory=list)
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.open_errors)
+
+
+def data_rows(schema: dict[str, Any] | None, data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(label, value) for each field of a schema, in form order; values not in the schema last."""
+    properties = (schema or {}).get("properties") or {}
+    rows = [
+        (properties[name].get("title") or name, data.get(name)) for name in ordered_field_names(schema) if name in data
+    ]
+    rows += [(name, value) for name, value in data.items() if name not in properties]
+    return rows
+
+
+def ticket_page(ticket: TicketInstance, user: User) -> TicketPage:
+    """Everything the ticket page shows, in a fixed number of queries."""
+    tasks = list(
+        TaskInstance.objects.filter(ticket=ticket)
+        .select_related("definition", "assigned_to", "completed_by")
+        .order_by("created_at", "id")
+    )
+    staff = is_staff_on(ticket, user, tasks)
+    errors = list(WorkflowError.objects.filter(ticket=ticket).exclude(status=ErrorStatus.RESOLVED))
+    changes = list(StatusChange.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "id"))
+    workflow = getattr(ticket, "workflow", None)
+    current = next((task for task in tasks if workflow and task.pk == workflow.current_task_id), None)
+    return TicketPage(
+        ticket=ticket,
+        tasks=tasks,
+        current=current,
+        timeline=timeline(changes, tasks, staff=staff),
+        open_errors=errors,
+        staff=staff,
+        data_rows=data_rows(ticket.fields_schema, ticket.data),
+    )
+
+
+def timeline(changes: list[StatusChange], tasks: list[TaskInstance], *, staff: bool) -> list[TimelineEntry]:
+    """The history as sentences, oldest first; answers and error details for staff only."""
+    by_id = {task.pk: task for task in tasks}
+    latest_for_task: dict[int, int] = {}
+    for index, change in enumerate(changes):
+        if change.subject == Subject.TASK:
+            latest_for_task[change.object_id] = index
+    entries = []
+    for index, change in enumerate(changes):
+        text = change.note or f"{change.get_subject_display()} is now {change.to_status}."
+        waiting = False
+        if change.subject == Subject.TASK and change.object_id in by_id:
+            task = by_id[change.object_id]
+            title = task.definition.title
+            if change.to_status == TaskStatus.COMPLETED and not staff:
+                who = change.actor.get_full_name() if change.actor else "the action"
+                text = f"Completed by {who}."
+            text = f"“{title}”: {text}"
+            waiting = (
+                latest_for_task.get(task.pk) == index
+                and change.to_status == TaskStatus.ASSIGNED
+                and task.status == TaskStatus.ASSIGNED
+            )
+        elif change.subject == Subject.ERROR and not staff:
+            text = (
+                "The ticket stopped at a problem; a ticket admin has been told."
+                if change.to_status == ErrorStatus.NEW
+                else "The problem was dealt with."
+            )
+        entries.append(
+            TimelineEntry(
+                when=change.created_at,
+                text=text,
+                actor=change.actor,
+                subject=change.subject,
+                to_status=change.to_status,
+                waiting=waiting,
+            )
+        )
+    return entries

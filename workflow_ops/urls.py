@@ -1,0 +1,26 @@
+"""Working pages (namespace "ops"): tickets for people who ask, tasks for people who do, errors for admins."""
+
+from django.urls import path
+
+from workflow_ops.views import errors, tasks, tickets
+
+app_name = "ops"
+
+urlpatterns = [
+    path("tickets/new/", tickets.TicketTypeChooseView.as_view(), name="ticket-new"),
+    path("tickets/new/<int:type_pk>/", tickets.TicketSubmitView.as_view(), name="ticket-submit"),
+    path("tickets/mine/", tickets.MyTicketsView.as_view(), name="my-tickets"),
+    path("tickets/<int:pk>/", tickets.TicketDetailView.as_view(), name="ticket-detail"),
+    path("tickets/<int:pk>/cancel/", tickets.TicketCancelView.as_view(), name="ticket-cancel"),
+    path("tasks/mine/", tasks.MyTasksView.as_view(), name="my-tasks"),
+    path("tasks/pool/", tasks.PoolView.as_view(), name="pool"),
+    path("tasks/<int:pk>/", tasks.TaskDetailView.as_view(), name="task-detail"),
+    path("tasks/<int:pk>/claim/", tasks.TaskClaimView.as_view(), name="task-claim"),
+    path("tasks/<int:pk>/assign/", tasks.TaskAssignView.as_view(), name="task-assign"),
+    path("tasks/<int:pk>/correct/", tasks.TaskCorrectView.as_view(), name="task-correct"),
+    path("ops/errors/", errors.ErrorListView.as_view(), name="error-list"),
+    path("ops/errors/<int:pk>/", errors.ErrorDetailView.as_view(), name="error-detail"),
+    path("ops/errors/<int:pk>/retry/", errors.ErrorRetryView.as_view(), name="error-retry"),
+    path("ops/errors/<int:pk>/review/", errors.ErrorReviewView.as_view(), name="error-review"),
+    path("ops/errors/<int:pk>/resolve/", errors.ErrorResolveView.as_view(), name="error-resolve"),
+]
