@@ -28,7 +28,7 @@ def add_task(page, title, fields=()):
     swapped_in(page.locator("#editor"))  # the refreshed editor replaces the form's
 
 
-def add_arrow(page, source, target, condition=None):
+def add_arrow(page, source, target, condition=None, label=""):
     page.get_by_role("link", name="Add arrow").click()
     form = swapped_in(page.get_by_test_id("transition-form"))
     form.get_by_label("From", exact=True).select_option(label=source)
@@ -38,6 +38,8 @@ def add_arrow(page, source, target, condition=None):
         form.get_by_label("When").select_option(label=variable)
         form.get_by_label("Operator").select_option(label=operator)
         form.get_by_label("Value").fill(value)
+    if label:
+        form.get_by_label("Label").fill(label)
     form.get_by_role("button", name="Add this arrow").click()
     expect(page.get_by_test_id("transition-form")).to_have_count(0)
     swapped_in(page.locator("#editor"))
@@ -85,6 +87,14 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
 
     add_arrow(page, "Supervisor approval", "Invoice", ("supervisor-approval.decision (choice)", "equals", "approve"))
     add_arrow(page, "Supervisor approval", "End")
+    # An arrow to End names the ticket's outcome: the editor says so until it has a label.
+    expect(page.get_by_test_id("problems")).to_contain_text("An arrow to End needs a label")
+    otherwise = page.get_by_test_id("transition-table").locator("tr", has_text="End").last
+    otherwise.get_by_role("link", name="Edit").click()
+    form = swapped_in(page.get_by_test_id("transition-form"))
+    form.get_by_label("Label").fill("Declined")
+    form.get_by_role("button", name="Save arrow").click()
+    swapped_in(page.locator("#editor"))
     arrows = page.get_by_test_id("transition-table")
     expect(arrows).to_contain_text("supervisor-approval.decision equals 'approve'")
     expect(arrows).to_contain_text("always")
