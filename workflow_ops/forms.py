@@ -89,7 +89,8 @@ class SchemaForm(StyledFormMixin, forms.Form):
 
 def _json(value: Any, prop: dict[str, Any]) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and prop.get("type") == "integer" else float(value)
+        # 450 stays 450 (JSON Schema numbers include whole ones); 19.99 stays 19.99.
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from users.models import Company, CompanyRole, User
@@ -133,11 +134,28 @@ def _same_as(key: str, workflow: WorkflowInstance, company: Company, exclude: Us
 
 
 def _least_loaded(task: TaskPlan, workflow: WorkflowInstance, ticket: TicketInstance, candidates: QuerySet) -> Choice:
-    # Lock the candidates in one order: concurrent assignments queue here and each sees the
-    # tasks the one before it gave out, so they spread instead of all picking the same person.
-    people = list(candidates.order_by("pk").select_for_update())
-    if not people:
+    # Lock the candidates in one order: concurrent assignments queue here. Their load is read by
+    # a second statement, after the lock: under READ COMMITTED it then sees the tasks the
+    # assignment before it gave out (a statement that waited for a lock keeps its old snapshot).
+    locked = list(candidates.order_by("pk").select_for_update().values_list("pk", flat=True))
+    if not locked:
         return Choice(None, f"Nobody is an active {_role_words(task.assignee_role_id)}; ticket admins were told.")
+    open_tasks = (
+        TaskInstance.objects.filter(assigned_to=OuterRef("pk"), status__in=OPEN_TASK_STATUSES)
+        .values("assigned_to")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    last_assigned = (
+        TaskInstance.objects.filter(assigned_to=OuterRef("pk"), assigned_at__isnull=False)
+        .order_by("-assigned_at")
+        .values("assigned_at")[:1]
+    )
+    people = list(
+        User.objects.filter(pk__in=locked)
+        .order_by("pk")
+        .annotate(open_tasks=Coalesce(Subquery(open_tasks), 0), last_assigned=Subquery(last_assigned))
+    )
     by_pk = {person.pk: person for person in people}
     if str(task.key) in (workflow.workflow_data.get("tasks") or {}):
         # The step ran before in this workflow (a loop): it goes back to whoever did it.
@@ -156,20 +174,9 @@ def _least_loaded(task: TaskPlan, workflow: WorkflowInstance, ticket: TicketInst
     if requester is not None and len(people) > 1:
         people = [person for person in people if person.pk != requester.pk]
         skipped = f"; {_first_name(requester)} skipped: they asked for it"
-    load = {
-        row["assigned_to"]: (row["open"], row["last"])
-        for row in TaskInstance.objects.filter(assigned_to__in=[p.pk for p in people], status__in=OPEN_TASK_STATUSES)
-        .values("assigned_to")
-        .annotate(open=Count("id"), last=Max("assigned_at"))
-    }
     oldest = datetime.min.replace(tzinfo=timezone.get_current_timezone())
-
-    def weight(person: User) -> tuple:
-        open_tasks, last = load.get(person.pk, (0, None))
-        return (open_tasks, last or oldest, person.pk)
-
-    person = min(people, key=weight)
-    open_tasks = load.get(person.pk, (0, None))[0]
+    person = min(people, key=lambda p: (p.open_tasks, p.last_assigned or oldest, p.pk))
+    open_tasks = person.open_tasks
     plural = "s" * (open_tasks != 1)
     if len(people) == 1:
         reason = f"The only eligible worker ({open_tasks} open task{plural}){skipped}."
@@ -221,9 +228,11 @@ def notify_choice(task: TaskInstance, choice: Choice, *, ticket: TicketInstance,
 
 
 def assignment_note(choice: Choice) -> str:
+    """ "Assigned to Dana — 2 open tasks, fewest among 3 eligible workers." """
+    reason = choice.reason[:1].lower() + choice.reason[1:]
     if choice.user is not None:
-        return f"Assigned to {_first_name(choice.user)}: {choice.reason}"
-    return f"Waiting for someone: {choice.reason}"
+        return f"Assigned to {_first_name(choice.user)} — {reason}"
+    return f"Waiting for someone — {reason}"
 
 
 def reassign(task: TaskInstance, *, actor: Actor | None, exclude: User | None = None) -> Choice:

@@ -83,10 +83,10 @@ def workflow_start(ticket_id: int, *, actor: Actor | None = None) -> WorkflowIns
         definition_id=plan.id,
         workflow_data={"ticket": ticket.data, "tasks": {}},
     )
+    record_created(workflow, actor=actor, note=f"Started “{plan.title}” (version {plan.version}).")
     first = create_task(workflow=workflow, ticket=ticket, plan=plan, task_plan=plan.start_task, came_from=None)
     workflow.current_task = first
     workflow.save(update_fields=["current_task", "updated_at"])
-    record_created(workflow, actor=actor, note=f"Started “{plan.title}” (version {plan.version}).")
     return workflow
 
 

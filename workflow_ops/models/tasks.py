@@ -86,6 +86,7 @@ class TaskInstance(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["company", "status"]),
             models.Index(fields=["assigned_to", "status"]),
+            models.Index(fields=["assigned_to", "-assigned_at"]),
             models.Index(fields=["workflow", "definition"]),
             models.Index(fields=["ticket", "created_at"]),
             models.Index(fields=["next_remind_at"], condition=Q(next_remind_at__isnull=False), name="wo_task_remind"),

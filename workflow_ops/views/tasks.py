@@ -134,6 +134,7 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
             "plan": plan,
             "form": form,
             "input_rows": data_rows(plan.input_schema, task.input_data),
+            "ticket_rows": data_rows(task.ticket.fields_schema, task.ticket.data),
             "answer_rows": data_rows(plan.output_schema, task.output_data),
             "can_claim": can_claim,
             "assign_form": assign_form,
