@@ -125,6 +125,8 @@ def timeline(changes: list[StatusChange], tasks: list[TaskInstance], *, staff: b
             latest_for_task[change.object_id] = index
     entries = []
     for index, change in enumerate(changes):
+        if change.subject == Subject.WORKFLOW and change.from_status:
+            continue  # the workflow ending says what the ticket's own row says next
         text = change.note or f"{change.get_subject_display()} is now {change.to_status}."
         waiting = False
         if change.subject == Subject.TASK and change.object_id in by_id:
