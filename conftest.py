@@ -6,14 +6,17 @@ and one user per single system role; `outsider` is the other company's owner.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 from users.models import Company, User
 from users.roles import SystemRole
 from users.tests.factories import ALL_ROLES, CompanyFactory, SuperuserFactory, UserFactory
+from workflow_design.plans import forget_plans
 
 
 def pytest_collection_modifyitems(config, items):
@@ -80,3 +83,17 @@ def _media_root(settings, tmp_path):
 def allow_private_action_targets(settings):
     """Let HTTP action tasks call loopback and private addresses (off in tests, as in production)."""
     settings.ACTIONS_ALLOW_PRIVATE_TARGETS = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_workflow_plans():
+    """Published workflow plans are cached by id per process; test databases reuse ids."""
+    forget_plans()
+    yield
+    forget_plans()
+
+
+@pytest.fixture
+def system_role_groups(transactional_db):
+    """Transactional tests flush every table, the rows of data migrations too: put the role groups back."""
+    importlib.import_module("users.migrations.0002_system_roles").create_roles(apps, None)

@@ -12,7 +12,7 @@ version and process and kept: completing a task reads no definition rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -103,18 +103,18 @@ def workflow_plan(workflow: WorkflowDefinition) -> WorkflowPlan:
     """The plan of a published or retired version (NotRunnable for a draft). Cached per process."""
     if workflow.status == DefinitionStatus.DRAFT:
         raise NotRunnable(f"{workflow} is a draft; publish it first.")
-    return _cached_plan(workflow.pk, workflow.published_at)
+    return workflow_plan_by_id(workflow.pk)
 
 
+# A version that ran once was published, and published versions never change (the model refuses
+# it), so a plan is kept by id for the life of the process. Tests, whose databases reuse ids,
+# call forget_plans() between tests.
+@lru_cache(maxsize=1024)
 def workflow_plan_by_id(workflow_id: int) -> WorkflowPlan:
-    workflow = WorkflowDefinition.objects.only("pk", "status", "published_at").get(pk=workflow_id)
-    return workflow_plan(workflow)
-
-
-# Keyed by id and publication time: a reused id (a test database, a restored backup) is a new key.
-@lru_cache(maxsize=512)
-def _cached_plan(workflow_id: int, published_at: datetime | None) -> WorkflowPlan:
+    """The plan of the published or retired version `workflow_id` (NotRunnable for a draft; not cached)."""
     workflow = WorkflowDefinition.objects.get(pk=workflow_id)
+    if workflow.status == DefinitionStatus.DRAFT:
+        raise NotRunnable(f"{workflow} is a draft; publish it first.")
     tasks = {
         task.pk: TaskPlan(
             id=task.pk,
@@ -159,7 +159,7 @@ def _cached_plan(workflow_id: int, published_at: datetime | None) -> WorkflowPla
 
 def forget_plans() -> None:
     """Drop every cached plan (tests that reuse ids call it)."""
-    _cached_plan.cache_clear()
+    workflow_plan_by_id.cache_clear()
 
 
 def submittable_ticket_types(*, company: Company, user: User) -> QuerySet[TicketDefinition]:

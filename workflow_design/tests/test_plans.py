@@ -7,7 +7,6 @@ from users.tests.factories import CompanyRoleFactory, UserFactory
 from workflow_design import services
 from workflow_design.plans import (
     NotRunnable,
-    forget_plans,
     submittable_ticket_types,
     workflow_for_new_ticket,
     workflow_plan,
@@ -15,11 +14,6 @@ from workflow_design.plans import (
 from workflow_design.tests.factories import DECISION_SCHEMA, two_task_workflow
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_plans():
-    forget_plans()
 
 
 def published_type(company, *, title="Purchase", roles=()):

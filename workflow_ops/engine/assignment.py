@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import Group
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -53,21 +54,26 @@ def _codename(permission: str) -> str:
     return permission.split(".", 1)[1]
 
 
-def users_with_permission(company: Company, permission: str) -> QuerySet[User]:
-    """Active users of the company whose system roles grant `permission` ("users.work_tasks")."""
-    return User.objects.for_company(company).filter(
-        is_active=True,
-        groups__permissions__codename=_codename(permission),
-        groups__permissions__content_type__app_label="users",
-    )
+def users_with_permission(company: Company | int, permission: str) -> QuerySet[User]:
+    """Active users of the company whose system roles grant `permission` ("users.work_tasks").
+
+    Written as semi-joins (no DISTINCT), so callers may lock the rows (FOR UPDATE).
+    """
+    groups = Group.objects.filter(
+        permissions__codename=_codename(permission), permissions__content_type__app_label="users"
+    ).values("pk")
+    members = User.groups.through.objects.filter(group_id__in=groups).values("user_id")
+    company_id = company.pk if isinstance(company, Company) else company
+    return User.objects.filter(company_id=company_id, is_active=True, pk__in=members)
 
 
-def eligible_workers(company: Company, role_id: int | None) -> QuerySet[User]:
+def eligible_workers(company: Company | int, role_id: int | None) -> QuerySet[User]:
     """Active task workers of the company, holding the company role if one is named."""
     workers = users_with_permission(company, PERM_WORK_TASKS)
     if role_id is not None:
-        workers = workers.filter(company_roles=role_id)
-    return User.objects.filter(pk__in=workers.values("pk"))
+        holders = User.company_roles.through.objects.filter(companyrole_id=role_id).values("user_id")
+        workers = workers.filter(pk__in=holders)
+    return workers
 
 
 def is_eligible(user: User, company: Company, role_id: int | None) -> bool:
@@ -89,7 +95,7 @@ def choose_assignee(
     *, task: TaskPlan, workflow: WorkflowInstance, ticket: TicketInstance, exclude: User | None = None
 ) -> Choice:
     """Who should do `task` of this workflow now. Reads (and locks) rows; writes nothing."""
-    company = ticket.company
+    company = ticket.company_id
     mode = task.assignment or Assignment.LEAST_LOADED
     if mode == Assignment.REQUESTER:
         requester = ticket.requester
@@ -153,6 +159,7 @@ def _least_loaded(task: TaskPlan, workflow: WorkflowInstance, ticket: TicketInst
     )
     people = list(
         User.objects.filter(pk__in=locked)
+        .only("pk", "first_name", "last_name", "email", "company_id")
         .order_by("pk")
         .annotate(open_tasks=Coalesce(Subquery(open_tasks), 0), last_assigned=Subquery(last_assigned))
     )
@@ -214,7 +221,7 @@ def notify_choice(task: TaskInstance, choice: Choice, *, ticket: TicketInstance,
             link=link,
         )
     elif not choice.pool:
-        admins = users_with_permission(ticket.company, PERM_MANAGE_TICKETS).distinct()
+        admins = users_with_permission(ticket.company_id, PERM_MANAGE_TICKETS)
         Notification.objects.bulk_create(
             Notification(
                 company_id=task.company_id,

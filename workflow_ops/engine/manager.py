@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from users.services import Actor
 from workflow_design.jsonlogic import RuleError, apply_transform
-from workflow_design.plans import TaskPlan, WorkflowPlan, workflow_plan
+from workflow_design.plans import TaskPlan, WorkflowPlan, workflow_plan, workflow_plan_by_id
 from workflow_ops.actions.runner import action_runner
 from workflow_ops.engine.assignment import apply_choice, assignment_note, choose_assignee, notify_choice
 from workflow_ops.engine.errors import RuleFailed
@@ -49,17 +49,18 @@ def start_workflow(ticket_id: int, *, actor: Actor | None = None) -> bool:
     return run_step(start_step(ticket_id), partial(workflow_start, ticket_id, actor=actor), actor=actor)
 
 
-def advance_workflow(task_id: int, *, actor: Actor | None = None) -> bool:
+def advance_workflow(task_id: int, *, actor: Actor | None = None, workflow_id: int | None = None) -> bool:
     """Move the workflow on after completed task `task_id`. True when the step succeeded."""
-    return run_step(advance_step(task_id), partial(workflow_advance, task_id, actor=actor), actor=actor)
+    step = partial(workflow_advance, task_id, actor=actor, workflow_id=workflow_id)
+    return run_step(advance_step(task_id), step, actor=actor)
 
 
 def start_on_commit(ticket_id: int) -> None:
     transaction.on_commit(partial(start_workflow, ticket_id), robust=True)
 
 
-def advance_on_commit(task_id: int) -> None:
-    transaction.on_commit(partial(advance_workflow, task_id), robust=True)
+def advance_on_commit(task_id: int, *, workflow_id: int | None = None) -> None:
+    transaction.on_commit(partial(advance_workflow, task_id, workflow_id=workflow_id), robust=True)
 
 
 # --- The steps ----------------------------------------------------------------------------------
@@ -91,26 +92,27 @@ def workflow_start(ticket_id: int, *, actor: Actor | None = None) -> WorkflowIns
 
 
 @transaction.atomic
-def workflow_advance(task_id: int, *, actor: Actor | None = None) -> TaskInstance | None:
+def workflow_advance(
+    task_id: int, *, actor: Actor | None = None, workflow_id: int | None = None
+) -> TaskInstance | None:
     """Merge a completed task's output and take the first arrow whose condition holds.
 
     Locks the workflow row; returns at once when the task was already advanced (or is
     not completed). Creates the next task, or ends the workflow with the arrow's label
     as the ticket's outcome. Raises NoArrowMatched / RuleFailed / any failure.
     """
-    workflow = (
-        WorkflowInstance.objects.select_for_update(of=("self",))
-        .select_related("definition", "ticket", "ticket__company", "ticket__requester")
-        .get(tasks=task_id)
-    )
-    task = TaskInstance.objects.get(pk=task_id)
+    if workflow_id is None:
+        workflow_id = TaskInstance.objects.filter(pk=task_id).values_list("workflow_id", flat=True).get()
+    workflow = WorkflowInstance.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=workflow_id)
+    # Read after the lock (a new statement): a concurrent advance that committed first is seen.
+    task = TaskInstance.objects.get(pk=task_id, workflow_id=workflow_id)
     if task.advanced_at is not None or task.status != TaskStatus.COMPLETED:
         return None
     now = timezone.now()
     if workflow.status != WorkflowStatus.RUNNING:
         _mark_advanced(task, now)
         return None
-    plan = workflow_plan(workflow.definition)
+    plan = workflow_plan_by_id(workflow.definition_id)
     data = workflow.workflow_data
     data.setdefault("tasks", {})[plan.tasks[task.definition_id].key] = task.output_data
     arrow = choose_arrow(plan, task.definition_id, data)

@@ -106,7 +106,7 @@ def _record(step: str, error: Exception, message: str, trace: str, actor: Actor 
     )
     ErrorAttempt.objects.create(error=created, attempted_by=user, message=message, stack_trace=trace)
     record_created(created, actor=actor, note=f"Error: {message}")
-    admins = users_with_permission(ticket.company, PERM_MANAGE_TICKETS).distinct()
+    admins = users_with_permission(ticket.company_id, PERM_MANAGE_TICKETS)
     Notification.objects.bulk_create(
         Notification(
             company_id=ticket.company_id,
@@ -122,6 +122,8 @@ def _record(step: str, error: Exception, message: str, trace: str, actor: Actor 
 
 def resolve_after_success(step: str, *, actor: Actor | None) -> None:
     """A step that now succeeded resolves its open error, if it had one (one indexed read otherwise)."""
+    if not WorkflowError.objects.filter(step=step).exclude(status=ErrorStatus.RESOLVED).exists():
+        return
     with transaction.atomic():
         error = WorkflowError.objects.select_for_update().filter(step=step).exclude(status=ErrorStatus.RESOLVED).first()
         if error is None:

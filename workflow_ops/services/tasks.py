@@ -80,7 +80,7 @@ def task_complete(*, task: TaskInstance, actor: Actor, output: dict[str, Any]) -
             )
         except (ConcurrentTransition, TransitionNotAllowed) as lost:
             raise NotAllowed("Someone else completed or changed this task first; nothing was saved.") from lost
-        advance_on_commit(task.pk)
+        advance_on_commit(task.pk, workflow_id=task.workflow_id)
     return task
 
 

@@ -1,5 +1,6 @@
 """Staff tools: the admin (read-only, with a retry action), recover_workflows, the checks, the schedule."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -96,3 +97,13 @@ def test_the_sweep_is_scheduled_every_minute():
 def test_background_job_timings_are_checked(cluster, ids):
     with override_settings(Q_CLUSTER=cluster):
         assert [error.id for error in background_job_timings()] == ids
+
+
+@pytest.mark.django_db(transaction=True)  # the engine advances on commit, as in production
+def test_bench_reports_the_engine_and_a_completion_stays_within_twelve_queries(capsys, system_role_groups):
+    call_command("bench", "--tickets", "4", "--processes", "1")
+    report = json.loads(capsys.readouterr().out)
+    run = report["engine"]["workers_1"]
+    assert (report["tickets"], run["completions"], run["tickets_finished"]) == (4, 12, 4)
+    assert run["queries_per_completion"] <= 12  # definitions are read once per version, not per completion
+    assert run["completions_per_s"] > 0

@@ -6,7 +6,6 @@ Nothing here is mocked except what the crashing process does after its commit.
 
 from __future__ import annotations
 
-import importlib
 import os
 import signal
 import subprocess
@@ -18,7 +17,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
@@ -36,9 +34,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _system_role_groups(transactional_db):
-    # Transactional tests flush every table, the rows of data migrations too.
-    importlib.import_module("users.migrations.0002_system_roles").create_roles(apps, None)
+def _groups(system_role_groups):
+    pass
 
 
 def together(count: int, work: Callable[[int], object]) -> list[object]:
