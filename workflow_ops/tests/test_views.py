@@ -258,3 +258,30 @@ def test_the_dashboard_points_to_the_working_pages(client, tenant, setup, ticket
     for name in ("My tickets", "New ticket", "My tasks", "Workflow errors"):
         assert name in page
     assert reverse("ops:error-list") in page and reverse("ops:my-tasks") in page
+
+
+def test_an_action_step_waits_queued_and_its_page_says_so(
+    client, tenant, setup, django_capture_on_commit_callbacks, settings
+):
+    ticket_type = simple_process(
+        tenant.company,
+        tasks=[
+            {
+                "key": "stock",
+                "title": "Check stock",
+                "type": "SYNC_ACTION",
+                "action_url": "https://stock.example/check",
+                "timeout_seconds": 10,
+            }
+        ],
+        transitions=[{"from": None, "to": "stock"}, {"from": "stock", "to": None, "label": "Checked"}],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = submit(ticket_type, setup["sam"])
+    task = TaskInstance.objects.get(ticket=ticket)
+    assert (task.status, task.assigned_to) == (TaskStatus.QUEUED, None)
+    client.force_login(tenant.by_role[SystemRole.TICKET_ADMIN])
+    page = client.get(reverse("ops:task-detail", args=[task.pk])).content.decode()
+    assert 'data-testid="action-waiting"' in page and "HTTP action" in page
+    client.force_login(setup["sam"])
+    assert "An automatic step." in client.get(reverse("ops:ticket-detail", args=[ticket.pk])).content.decode()
