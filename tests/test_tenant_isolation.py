@@ -100,6 +100,7 @@ CROSS_COMPANY_URLS = [
     CrossCompanyUrl("ops:ticket-submit", other_published_ticket_type),
     CrossCompanyUrl("ops:ticket-detail", other_ticket, ("get",)),
     CrossCompanyUrl("ops:ticket-cancel", other_ticket, ("post",)),
+    CrossCompanyUrl("ops:ticket-priority", other_ticket, ("post",)),
     CrossCompanyUrl("ops:task-detail", other_running_task),
     CrossCompanyUrl("ops:task-claim", other_running_task, ("post",)),
     CrossCompanyUrl("ops:task-assign", other_running_task, ("post",)),

@@ -99,7 +99,9 @@ def _json(value: Any, prop: dict[str, Any]) -> Any:
 class TicketSubmitForm(SchemaForm):
     """A ticket: its title, its type's fields, and (for ticket admins) who it is for and its priority."""
 
-    def __init__(self, schema: dict[str, Any] | None, *args: Any, requesters: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, schema: dict[str, Any] | None, *args: Any, requesters: Any = None, priority: bool = False, **kwargs: Any
+    ) -> None:
         leading: dict[str, forms.Field] = {
             "title": forms.CharField(
                 max_length=200, label="Title", help_text="A short summary, e.g. “Laptop will not start”."
@@ -113,7 +115,10 @@ class TicketSubmitForm(SchemaForm):
                 empty_label="Myself",
                 help_text="File it for someone who asked you by phone or in person.",
             )
-        leading["priority"] = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL, label="Priority")
+        if priority:
+            leading["priority"] = forms.TypedChoiceField(
+                choices=Priority.choices, coerce=int, initial=Priority.NORMAL, label="Priority"
+            )
         super().__init__(schema, *args, prefix_fields=leading, **kwargs)
 
 
@@ -141,3 +146,7 @@ class AssignForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = workers
+
+
+class PriorityForm(StyledFormMixin, forms.Form):
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Priority")

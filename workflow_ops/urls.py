@@ -12,6 +12,7 @@ urlpatterns = [
     path("tickets/mine/", tickets.MyTicketsView.as_view(), name="my-tickets"),
     path("tickets/<int:pk>/", tickets.TicketDetailView.as_view(), name="ticket-detail"),
     path("tickets/<int:pk>/cancel/", tickets.TicketCancelView.as_view(), name="ticket-cancel"),
+    path("tickets/<int:pk>/priority/", tickets.TicketPriorityView.as_view(), name="ticket-priority"),
     path("tasks/mine/", tasks.MyTasksView.as_view(), name="my-tasks"),
     path("tasks/pool/", tasks.PoolView.as_view(), name="pool"),
     path("tasks/<int:pk>/", tasks.TaskDetailView.as_view(), name="task-detail"),

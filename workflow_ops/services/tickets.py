@@ -29,7 +29,7 @@ from workflow_ops.models import (
     WorkflowStatus,
 )
 from workflow_ops.services.common import InvalidData, NotAllowed, schema_errors
-from workflow_ops.transitions import change_status, record_created
+from workflow_ops.transitions import change_status, record_created, status_change
 
 MAX_TITLE_LENGTH = 200
 
@@ -46,6 +46,11 @@ def may_submit_for_others(user: User) -> bool:
     return user.has_perm(PERM_MANAGE_TICKETS)
 
 
+def may_choose_priority(user: User, ticket_type: TicketDefinition) -> bool:
+    """Ticket admins always; the person asking where the ticket type lets them."""
+    return user.has_perm(PERM_MANAGE_TICKETS) or ticket_type.requester_sets_priority
+
+
 @transaction.atomic
 def ticket_submit(
     *,
@@ -55,7 +60,7 @@ def ticket_submit(
     title: str,
     data: dict[str, Any],
     requester: User | None = None,
-    priority: str = Priority.NORMAL,
+    priority: int = Priority.NORMAL,
 ) -> TicketInstance:
     """Check and save a new ticket; its workflow and first task start after the commit.
 
@@ -78,6 +83,8 @@ def ticket_submit(
         errors["title"] = [f"Keep the title to {MAX_TITLE_LENGTH} characters."]
     if priority not in Priority.values:
         errors["priority"] = ["Choose a priority from the list."]
+    elif priority != Priority.NORMAL and not may_choose_priority(user, ticket_type):
+        raise NotAllowed(f"“{ticket_type.title}” tickets start at normal priority; a ticket admin can change it.")
     if errors:
         raise InvalidData(errors)
     workflow = workflow_for_new_ticket(ticket_type)
@@ -153,4 +160,29 @@ def ticket_cancel(*, ticket: TicketInstance, actor: Actor, reason: str) -> Ticke
             message=f"#{ticket.number} {ticket.title} was cancelled: {reason}"[:300],
             link=f"/tickets/{ticket.pk}/",
         )
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_priority(*, ticket: TicketInstance, actor: Actor, priority: int) -> TicketInstance:
+    """A ticket admin changes an open ticket's priority; the change is in its history."""
+    if not actor.user.has_perm(PERM_MANAGE_TICKETS):
+        raise NotAllowed("Only ticket admins change a ticket's priority.")
+    if priority not in Priority.values:
+        raise InvalidData({"priority": ["Choose a priority from the list."]})
+    ticket = TicketInstance.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status != TicketStatus.OPEN:
+        raise NotAllowed(f"Ticket #{ticket.number} is {ticket.get_status_display().lower()}; its priority stays.")
+    if ticket.priority == priority:
+        return ticket
+    before = ticket.get_priority_display()
+    ticket.priority = priority
+    ticket.save(update_fields=["priority", "updated_at"])
+    who = actor.user.get_full_name() or actor.user.email
+    status_change(
+        ticket,
+        from_status=ticket.status,
+        actor=actor,
+        note=f"Priority {before} → {ticket.get_priority_display()} by {who}.",
+    ).save()
     return ticket

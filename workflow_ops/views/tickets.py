@@ -16,15 +16,22 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from users.models import User
-from users.roles import PERM_SUBMIT_TICKETS
+from users.roles import PERM_MANAGE_TICKETS, PERM_SUBMIT_TICKETS
 from users.services import Actor
 from users.tenancy import CompanyRequiredMixin
 from workflow_design.plans import submittable_ticket_types
-from workflow_ops.forms import CancelForm, TicketSubmitForm
-from workflow_ops.models import TicketStatus
+from workflow_ops.forms import CancelForm, PriorityForm, TicketSubmitForm
+from workflow_ops.models import Priority, TicketStatus
 from workflow_ops.selectors.tickets import my_tickets, ticket_page, visible_tickets
 from workflow_ops.services.common import InvalidData, NotAllowed
-from workflow_ops.services.tickets import may_cancel, may_submit_for_others, ticket_cancel, ticket_submit
+from workflow_ops.services.tickets import (
+    may_cancel,
+    may_choose_priority,
+    may_submit_for_others,
+    ticket_cancel,
+    ticket_set_priority,
+    ticket_submit,
+)
 
 
 class SubmitterMixin(LoginRequiredMixin, CompanyRequiredMixin, PermissionRequiredMixin):
@@ -58,7 +65,8 @@ class TicketSubmitView(SubmitterMixin, View):
                 .filter(is_active=True)
                 .order_by("first_name", "last_name", "email")
             )
-        return TicketSubmitForm(self.ticket_type.fields_schema, data, requesters=requesters)
+        priority = may_choose_priority(self.request.user, self.ticket_type)
+        return TicketSubmitForm(self.ticket_type.fields_schema, data, requesters=requesters, priority=priority)
 
     def get(self, request: HttpRequest, type_pk: int) -> HttpResponse:
         return self.page(request, self.make_form())
@@ -75,7 +83,7 @@ class TicketSubmitView(SubmitterMixin, View):
                 title=form.cleaned_data["title"],
                 data=form.to_json(),
                 requester=form.cleaned_data.get("requester"),
-                priority=form.cleaned_data["priority"],
+                priority=form.cleaned_data.get("priority", Priority.NORMAL),
             )
         except InvalidData as invalid:
             form.add_schema_errors(invalid.errors)
@@ -126,10 +134,12 @@ class TicketDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         return self.page(request, ticket, CancelForm())
 
     def page(self, request: HttpRequest, ticket: Any, cancel_form: CancelForm) -> HttpResponse:
+        admin = request.user.has_perm(PERM_MANAGE_TICKETS) and ticket.status == TicketStatus.OPEN
         context = {
             "page": ticket_page(ticket, request.user),
             "ticket": ticket,
             "cancel_form": cancel_form if may_cancel(ticket, request.user) else None,
+            "priority_form": PriorityForm(initial={"priority": ticket.priority}) if admin else None,
         }
         return render(request, self.template_name, context)
 
@@ -152,4 +162,24 @@ class TicketCancelView(TicketDetailView):
             return self.page(request, ticket, form)
         else:
             messages.success(request, f"Ticket #{ticket.number} was cancelled.")
+        return redirect("ops:ticket-detail", ticket.pk)
+
+
+class TicketPriorityView(TicketDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = _visible_ticket(request, pk)
+        form = PriorityForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise InvalidData({"priority": ["Choose a priority from the list."]})
+            ticket = ticket_set_priority(
+                ticket=ticket, actor=Actor.from_request(request), priority=form.cleaned_data["priority"]
+            )
+            messages.success(request, f"Priority is now {ticket.get_priority_display().lower()}.")
+        except (NotAllowed, InvalidData) as refused:
+            messages.error(
+                request, str(refused) if isinstance(refused, NotAllowed) else "Choose a priority from the list."
+            )
         return redirect("ops:ticket-detail", ticket.pk)
