@@ -109,6 +109,8 @@ CROSS_COMPANY_URLS = [
     CrossCompanyUrl("ops:error-retry", other_error, ("post",)),
     CrossCompanyUrl("ops:error-review", other_error, ("post",)),
     CrossCompanyUrl("ops:error-resolve", other_error, ("post",)),
+    CrossCompanyUrl("ops:inbox-retry", other_error, ("post",)),
+    CrossCompanyUrl("ops:inbox-assign", other_running_task, ("post",)),
 ]
 
 # Who asks: one user per single system role, the all-roles owner, and staff

@@ -42,7 +42,7 @@ class SignupView(FormView):
 
     def form_valid(self, form: SignupForm) -> HttpResponse:
         user = services.company_signup(**form.cleaned_data)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, user, backend="users.backends.CompanyUserBackend")
         messages.success(self.request, f"Welcome to TicketFlower, {user.first_name}! {user.company} is ready.")
         return redirect("dashboard")
 

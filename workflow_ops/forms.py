@@ -16,9 +16,11 @@ from typing import Any
 from django import forms
 
 from ticketflower.forms import StyledFormMixin
-from users.models import User
+from users.models import Company, User
+from users.roles import PERM_WORK_TASKS
+from users.selectors import users_with_permission
 from workflow_design.schema_builder import ordered_field_names
-from workflow_ops.models import Priority
+from workflow_ops.models import OPEN_TASK_STATUSES, Priority, TaskInstance
 
 MAX_TEXT = 10_000
 
@@ -146,6 +148,37 @@ class AssignForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = workers
+
+
+class BulkAssignForm(StyledFormMixin, forms.Form):
+    """Ticked open tasks of the company, and the worker to give them to."""
+
+    tasks = forms.ModelMultipleChoiceField(
+        queryset=TaskInstance.objects.none(),
+        error_messages={
+            "required": "Tick the tasks to assign first.",
+            "invalid_choice": "Some ticked tasks are no longer open here. Reload the queue and try again.",
+            "invalid_pk_value": "Some ticked tasks are no longer open here. Reload the queue and try again.",
+        },
+    )
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        empty_label="Choose a worker…",
+        error_messages={
+            "required": "Choose who gets the ticked tasks.",
+            "invalid_choice": "Choose one of the company's task workers.",
+        },
+    )
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = (
+            TaskInstance.objects.for_company(company)
+            .filter(status__in=OPEN_TASK_STATUSES)
+            .select_related("definition", "ticket", "workflow")
+            .order_by("created_at", "id")
+        )
+        self.fields["assignee"].queryset = users_with_permission(company, PERM_WORK_TASKS)
 
 
 class PriorityForm(StyledFormMixin, forms.Form):

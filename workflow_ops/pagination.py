@@ -56,3 +56,7 @@ class CappedPage(Page):
 
     def has_other_pages(self) -> bool:
         return self.has_previous() or self.has_next()
+
+    def end_index(self) -> int:
+        # Past the cap the count is not the number of rows: count what this page holds.
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0

@@ -78,7 +78,12 @@ class TicketInstance(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["company", "requester", "status"]),
             # The archive: finished and cancelled tickets, newest closed first.
             models.Index(fields=["company", "-closed_at"], condition=~Q(status="open"), name="wo_ticket_archive"),
-            models.Index(fields=["company", "-priority", "-created_at"], name="wo_ticket_priority"),
+            # The ticket queue's default: open tickets, urgent first, oldest first within a priority.
+            models.Index(
+                fields=["company", "-priority", "created_at"],
+                condition=Q(status="open"),
+                name="wo_ticket_open_priority",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -133,7 +133,7 @@ def ticket_cancel(*, ticket: TicketInstance, actor: Actor, reason: str) -> Ticke
         raise NotAllowed(f"Ticket #{ticket.number} is already {ticket.get_status_display().lower()}.")
     note = f"Cancelled: {reason}"
     for task in TaskInstance.objects.select_for_update().filter(ticket=ticket, status__in=OPEN_TASK_STATUSES):
-        change_status(task, "cancel", actor=actor, note=note)
+        change_status(task, "cancel", actor=actor, note=note, fields=["completed_at"])
     now = timezone.now()
     if workflow is not None and workflow.status == WorkflowStatus.RUNNING:
         workflow.completed_at = now

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -35,10 +35,7 @@ from workflow_ops.services.tasks import (
     task_correct_output,
     task_save_draft,
 )
-
-
-class WorkerMixin(LoginRequiredMixin, CompanyRequiredMixin, PermissionRequiredMixin):
-    permission_required = PERM_WORK_TASKS
+from workflow_ops.views.mixins import WorkerMixin
 
 
 class MyTasksView(WorkerMixin, ListView):
@@ -169,14 +166,26 @@ class TaskClaimView(TaskActionView):
 
 class TaskAssignView(TaskActionView):
     def act(self, request: HttpRequest, task: TaskInstance) -> HttpResponse | None:
-        plan = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id]
-        form = AssignForm(request.POST, workers=eligible_workers(request.company, plan.assignee_role_id))
-        if not form.is_valid():
-            messages.error(request, "Choose one of the workers who can do this task.")
-            return None
-        task_assign(task=task, actor=Actor.from_request(request), assignee=form.cleaned_data["assignee"])
-        messages.success(request, f"Assigned to {form.cleaned_data['assignee']}.")
+        assign_from_form(request, task)
         return None
+
+
+def assign_from_form(request: HttpRequest, task: TaskInstance) -> bool:
+    """Assign `task` to the worker chosen in the POSTed AssignForm; says how it went in a message."""
+    workers = eligible_workers(request.company, task.definition.assignee_role_id)
+    form = AssignForm(request.POST, workers=workers)
+    if not form.is_valid():
+        messages.error(request, f"Choose one of the workers who can do “{task.definition.title}”.")
+        return False
+    assignee = form.cleaned_data["assignee"]
+    try:
+        task_assign(task=task, actor=Actor.from_request(request), assignee=assignee)
+    except NotAllowed as refused:
+        messages.error(request, str(refused))
+        return False
+    name = assignee.get_full_name() or assignee.email
+    messages.success(request, f"“{task.definition.title}” of #{task.ticket.number} is assigned to {name}.")
+    return True
 
 
 class TaskCorrectView(TaskActionView):
