@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +30,7 @@ from workflow_ops.models import (
 from workflow_ops.pagination import CappedPaginator
 from workflow_ops.services.tasks import task_complete, task_correct_output
 from workflow_ops.services.tickets import ticket_cancel, ticket_set_priority
-from workflow_ops.tests.factories import form_task, submit, submitter, worker
+from workflow_ops.tests.factories import form_task, running_ticket, submit, submitter, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -424,8 +426,6 @@ def test_bulk_assign_gives_the_ticked_tasks_to_one_worker_and_names_the_refusals
 
 
 def test_bulk_assign_refuses_another_companys_task_and_unticked_forms(client, desk, other_tenant):
-    from workflow_ops.tests.factories import running_ticket
-
     theirs = running_ticket(other_tenant.company).workflow.current_task
     client.force_login(desk.admin)
     response = client.post(
@@ -553,3 +553,23 @@ def test_queue_pages_read_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse(name), params)
     assert response.status_code == 200
+
+
+def test_bench_measures_every_working_page_of_a_company(desk, capsys):
+    call_command("bench", "--company", desk.admin.company.name, "--skip-engine", "--requests", "3")
+    report = json.loads(capsys.readouterr().out)
+    assert report["company"]["tickets"] == len(desk.tickets)
+    pages = report["pages"]
+    assert set(pages) == {
+        "ops_tickets",
+        "ops_tasks",
+        "tasks_mine",
+        "ticket_detail",
+        "ops_inbox",
+        "ops_tickets_archive",
+        "ops_tickets_search",
+    }
+    for figures in pages.values():
+        assert 0 < figures["median_ms"] <= figures["p95_ms"]
+        assert 0 < figures["queries"] <= 15
+    assert "engine" not in report
