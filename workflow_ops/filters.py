@@ -79,6 +79,8 @@ class QueueFilter(django_filters.FilterSet):
             del self.filters[name]
         self.filters["status"].extra["choices"] = self.status_choices()
         self.filters["sort"].extra["choices"] = [(name, label) for name, (label, _) in self.sorts.items()]
+        # static/js/filters.js leaves the default out of the URL.
+        self.filters["sort"].extra["widget"] = forms.Select(attrs={"data-default": self.default_sort})
         self.filters["type"].extra["choices"] = choices.ticket_types
         self.filters["assignee"].extra["choices"] = [*choices.workers, (NOBODY, "Nobody")]
         self.filters["role"].extra["choices"] = choices.roles
