@@ -54,7 +54,7 @@ def my_tickets(company: Company, user: User) -> QuerySet[TicketInstance]:
     """Tickets the user asked for or filed, newest first, with their current step and assignee."""
     tickets = TicketInstance.objects.for_company(company).filter(Q(requester=user) | Q(submitted_by=user))
     return with_open_errors(tickets).select_related(
-        "ticket_type", "workflow__current_task__definition", "workflow__current_task__assigned_to"
+        "ticket_type", "requester", "workflow__current_task__definition", "workflow__current_task__assigned_to"
     )
 
 

@@ -573,3 +573,21 @@ def test_bench_measures_every_working_page_of_a_company(desk, capsys):
         assert 0 < figures["median_ms"] <= figures["p95_ms"]
         assert 0 < figures["queries"] <= 15
     assert "engine" not in report
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "who", "column"),
+    [
+        ("ops:my-tickets", {}, "sam", 0),
+        ("ops:my-tickets", {"archive": "1"}, "sam", 0),
+        ("ops:my-tasks", {}, "dana", 0),
+        ("ops:pool", {}, "dana", 0),
+    ],
+)
+def test_personal_queues_export_the_rows_they_list(client, desk, name, params, who, column):
+    client.force_login(getattr(desk, who))
+    listed = get(client, name, **params).context["object_list"]
+    numbers = [str(getattr(row, "ticket", row).number) for row in listed]
+    assert numbers, "the page lists something to export"
+    header, *rows = csv_rows(get(client, name, format="csv", **params))
+    assert [row[column] for row in rows] == numbers

@@ -15,13 +15,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
-from ticketflower.csv_export import csv_response
 from users.services import Actor
+from workflow_ops.exports import TASK_HEADER, TICKET_HEADER, task_rows, ticket_rows
 from workflow_ops.filters import QueueFilter, TaskFilter, TicketFilter
 from workflow_ops.forms import BulkAssignForm
 from workflow_ops.models import TaskInstance, TicketInstance
@@ -29,17 +28,9 @@ from workflow_ops.pagination import CappedPaginator
 from workflow_ops.selectors.queues import person_label, queue_choices, task_queue, ticket_number_in, ticket_queue
 from workflow_ops.services.common import NotAllowed
 from workflow_ops.services.tasks import task_assign
-from workflow_ops.views.mixins import TicketAdminMixin
+from workflow_ops.views.mixins import TicketAdminMixin, csv_download
 
 PAGE_SIZE = 25
-
-
-def local(moment: Any) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def name_of(user: Any) -> str:
-    return person_label(user) if user else ""
 
 
 class QueueView(TicketAdminMixin, View):
@@ -65,8 +56,7 @@ class QueueView(TicketAdminMixin, View):
         )
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         if request.GET.get("format") == "csv":
-            stamp = timezone.localtime().strftime("%Y-%m-%d")
-            return csv_response(f"{self.export_name}-{stamp}.csv", self.header, self.csv_rows(rows))
+            return csv_download(self.export_name, self.header, self.csv_rows(rows))
         page = CappedPaginator(rows, PAGE_SIZE).page(request.GET.get("page"))
         context = {
             "filter": filterset,
@@ -98,80 +88,26 @@ class TicketQueueView(QueueView):
     template_name = "workflow_ops/ticket_queue.html"
     filter_class = TicketFilter
     export_name = "tickets"
-    header = [
-        "Number",
-        "Title",
-        "Ticket type",
-        "Status",
-        "Stopped",
-        "Priority",
-        "Current step",
-        "Assignee",
-        "Requester",
-        "Created",
-        "Closed",
-        "Outcome",
-    ]
+    header = TICKET_HEADER
 
     def rows(self, archive: bool) -> QuerySet[TicketInstance]:
         return ticket_queue(self.request.company, archive=archive)
 
     def csv_rows(self, rows: QuerySet[TicketInstance]) -> Iterator[list[Any]]:
-        for ticket in rows.iterator(chunk_size=2000):
-            current = ticket.workflow.current_task if hasattr(ticket, "workflow") else None
-            yield [
-                ticket.number,
-                ticket.title,
-                ticket.ticket_type.title,
-                ticket.get_status_display(),
-                "yes" if ticket.stopped else "",
-                ticket.get_priority_display(),
-                current.definition.title if current else "",
-                name_of(current.assigned_to) if current else "",
-                name_of(ticket.requester),
-                local(ticket.created_at),
-                local(ticket.closed_at),
-                ticket.outcome,
-            ]
+        return ticket_rows(rows)
 
 
 class TaskQueueView(QueueView):
     template_name = "workflow_ops/task_queue.html"
     filter_class = TaskFilter
     export_name = "tasks"
-    header = [
-        "Ticket number",
-        "Ticket",
-        "Task",
-        "Status",
-        "Assignee",
-        "Company role",
-        "Priority",
-        "Due",
-        "Created",
-        "Finished",
-        "Completed by",
-    ]
+    header = TASK_HEADER
 
     def rows(self, archive: bool) -> QuerySet[TaskInstance]:
         return task_queue(self.request.company, archive=archive)
 
     def csv_rows(self, rows: QuerySet[TaskInstance]) -> Iterator[list[Any]]:
-        for task in rows.iterator(chunk_size=2000):
-            role = task.definition.assignee_role
-            yield [
-                task.ticket.number,
-                task.ticket.title,
-                task.definition.title,
-                task.get_status_display(),
-                name_of(task.assigned_to),
-                role.name if role else "",
-                task.ticket.get_priority_display(),
-                local(task.due_at),
-                local(task.created_at),
-                local(task.completed_at),
-                name_of(task.completed_by),
-            ]
+        return task_rows(rows)
 
     def extra_context(self, filterset: QueueFilter) -> dict[str, Any]:
         if filterset.archive:

@@ -22,6 +22,7 @@ from users.tenancy import CompanyRequiredMixin
 from workflow_design.plans import workflow_plan_by_id
 from workflow_ops.actions.runner import action_runner
 from workflow_ops.engine.assignment import eligible_workers, is_eligible
+from workflow_ops.exports import TASK_HEADER, task_rows
 from workflow_ops.forms import AssignForm, SchemaForm
 from workflow_ops.models import WORKABLE, TaskInstance, TaskStatus
 from workflow_ops.selectors.tasks import my_open_tasks, pool_tasks, visible_tasks
@@ -35,10 +36,11 @@ from workflow_ops.services.tasks import (
     task_correct_output,
     task_save_draft,
 )
-from workflow_ops.views.mixins import WorkerMixin
+from workflow_ops.views.mixins import CsvExportMixin, WorkerMixin
 
 
-class MyTasksView(WorkerMixin, ListView):
+class MyTasksView(WorkerMixin, CsvExportMixin, ListView):
+    export_name, export_header, export_rows = "my-tasks", TASK_HEADER, staticmethod(task_rows)
     template_name = "workflow_ops/my_tasks.html"
     context_object_name = "tasks"
     paginate_by = 25
@@ -51,7 +53,8 @@ class MyTasksView(WorkerMixin, ListView):
         return super().get_context_data(pool_count=pool, **kwargs)
 
 
-class PoolView(WorkerMixin, ListView):
+class PoolView(WorkerMixin, CsvExportMixin, ListView):
+    export_name, export_header, export_rows = "pool", TASK_HEADER, staticmethod(task_rows)
     template_name = "workflow_ops/pool.html"
     context_object_name = "tasks"
     paginate_by = 25

@@ -9,17 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from users.models import User
-from users.roles import PERM_MANAGE_TICKETS, PERM_SUBMIT_TICKETS
+from users.roles import PERM_MANAGE_TICKETS
 from users.services import Actor
 from users.tenancy import CompanyRequiredMixin
 from workflow_design.plans import submittable_ticket_types
+from workflow_ops.exports import TICKET_HEADER, ticket_rows
 from workflow_ops.forms import CancelForm, PriorityForm, TicketSubmitForm
 from workflow_ops.models import Priority, TicketStatus
 from workflow_ops.selectors.tickets import my_tickets, ticket_page, visible_tickets
@@ -32,10 +33,7 @@ from workflow_ops.services.tickets import (
     ticket_set_priority,
     ticket_submit,
 )
-
-
-class SubmitterMixin(LoginRequiredMixin, CompanyRequiredMixin, PermissionRequiredMixin):
-    permission_required = PERM_SUBMIT_TICKETS
+from workflow_ops.views.mixins import CsvExportMixin, SubmitterMixin
 
 
 class TicketTypeChooseView(SubmitterMixin, TemplateView):
@@ -98,7 +96,8 @@ class TicketSubmitView(SubmitterMixin, View):
         return render(request, self.template_name, {"form": form, "ticket_type": self.ticket_type})
 
 
-class MyTicketsView(SubmitterMixin, ListView):
+class MyTicketsView(SubmitterMixin, CsvExportMixin, ListView):
+    export_name, export_header, export_rows = "my-tickets", TICKET_HEADER, staticmethod(ticket_rows)
     template_name = "workflow_ops/my_tickets.html"
     context_object_name = "tickets"
     paginate_by = 25
