@@ -20,6 +20,7 @@ from users.roles import PERM_SUBMIT_TICKETS
 from users.services import Actor
 from users.tenancy import CompanyRequiredMixin
 from workflow_design.plans import submittable_ticket_types
+from workflow_ops.conversation_forms import AttachmentForm, CommentForm
 from workflow_ops.forms import CancelForm, TicketSubmitForm
 from workflow_ops.models import TicketStatus
 from workflow_ops.selectors.tickets import my_tickets, ticket_page, visible_tickets
@@ -50,7 +51,7 @@ class TicketSubmitView(SubmitterMixin, View):
             self.ticket_type = get_object_or_404(types, pk=kwargs["type_pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def make_form(self, data: Any = None) -> TicketSubmitForm:
+    def make_form(self, data: Any = None, files: Any = None) -> TicketSubmitForm:
         requesters = None
         if may_submit_for_others(self.request.user):
             requesters = (
@@ -58,13 +59,13 @@ class TicketSubmitView(SubmitterMixin, View):
                 .filter(is_active=True)
                 .order_by("first_name", "last_name", "email")
             )
-        return TicketSubmitForm(self.ticket_type.fields_schema, data, requesters=requesters)
+        return TicketSubmitForm(self.ticket_type.fields_schema, data, files, requesters=requesters)
 
     def get(self, request: HttpRequest, type_pk: int) -> HttpResponse:
         return self.page(request, self.make_form())
 
     def post(self, request: HttpRequest, type_pk: int) -> HttpResponse:
-        form = self.make_form(request.POST)
+        form = self.make_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.page(request, form)
         try:
@@ -76,6 +77,7 @@ class TicketSubmitView(SubmitterMixin, View):
                 data=form.to_json(),
                 requester=form.cleaned_data.get("requester"),
                 priority=form.cleaned_data["priority"],
+                files=form.uploaded_files(),
             )
         except InvalidData as invalid:
             form.add_schema_errors(invalid.errors)
@@ -125,11 +127,14 @@ class TicketDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         ticket = _visible_ticket(request, pk)
         return self.page(request, ticket, CancelForm())
 
-    def page(self, request: HttpRequest, ticket: Any, cancel_form: CancelForm) -> HttpResponse:
+    def page(self, request: HttpRequest, ticket: Any, cancel_form: CancelForm, **forms: Any) -> HttpResponse:
+        page = ticket_page(ticket, request.user)
         context = {
-            "page": ticket_page(ticket, request.user),
+            "page": page,
             "ticket": ticket,
             "cancel_form": cancel_form if may_cancel(ticket, request.user) else None,
+            "comment_form": forms.get("comment_form") or CommentForm(staff=page.staff),
+            "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         }
         return render(request, self.template_name, context)
 
