@@ -9,6 +9,7 @@ from django.urls import reverse
 from users.roles import SystemRole
 from users.services import Actor
 from users.tests.factories import CompanyRoleFactory
+from workflow_ops.forms import SchemaForm
 from workflow_ops.models import FileUpload, TaskInstance, TaskStatus, TicketInstance, TicketStatus
 from workflow_ops.services.common import InvalidData, NotAllowed
 from workflow_ops.services.filetypes import content_problem, type_from_name
@@ -419,3 +420,20 @@ def test_a_file_for_a_field_that_takes_none_is_refused(people, ticket):
         )
     assert refused.value.errors == {"note": ["This field does not take a file."]}
     assert not FileUpload.objects.exists()
+
+
+def test_an_optional_file_field_shows_its_file_and_can_let_it_go(people, ticket):
+    upload = attach(ticket, people["sam"])[0]
+    schema = {"type": "object", "properties": QUOTE_FIELD}
+    shown = SchemaForm(schema, initial={"quote": upload.ref})
+    shown.name_uploads([upload])
+    html = str(shown["quote"])
+    assert "Attached" in html and f'href="{reverse("ops:attachment-download", args=[upload.pk])}"' in html
+    assert "quote.pdf" in html and "Remove it" in html
+
+    kept = SchemaForm(schema, {}, {}, initial={"quote": upload.ref})
+    assert kept.is_valid() and kept.to_json() == {"quote": upload.ref} and kept.uploaded_files() == {}
+    removed = SchemaForm(schema, {"quote-clear": "on"}, {}, initial={"quote": upload.ref})
+    assert removed.is_valid() and removed.to_json() == {}
+    replaced = SchemaForm(schema, {}, {"quote": pdf("new.pdf")}, initial={"quote": upload.ref})
+    assert replaced.is_valid() and replaced.to_json() == {} and list(replaced.uploaded_files()) == ["quote"]
