@@ -260,6 +260,33 @@ DEMO_ACTION_BASE_URL = env("DEMO_ACTION_BASE_URL", default="http://127.0.0.1:800
 ACTION_RUNNER = "workflow_ops.actions.runner.NotRunningYet"
 # How long a completed task may wait to be advanced before the recovery sweep takes it over.
 RECOVERY_GRACE_SECONDS = env.int("RECOVERY_GRACE_SECONDS", default=60)
+# Files attached to tickets (and `file` fields of forms): the largest accepted, and the kinds
+# accepted. A file's kind comes from its name's extension and must be on this list; its first
+# bytes must then agree (a program or a web page renamed .pdf is refused: workflow_ops.services.attachments).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_CONTENT_TYPES = env.list(
+    "ATTACHMENT_CONTENT_TYPES",
+    default=[
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "text/plain",
+        "text/csv",
+        "application/rtf",
+        "application/zip",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+    ],
+)
 
 LOGGING = {
     "version": 1,

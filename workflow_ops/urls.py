@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow_ops.views import errors, inbox, queues, tasks, tickets
+from workflow_ops.views import conversation, errors, inbox, queues, tasks, tickets
 
 app_name = "ops"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("tickets/<int:pk>/", tickets.TicketDetailView.as_view(), name="ticket-detail"),
     path("tickets/<int:pk>/cancel/", tickets.TicketCancelView.as_view(), name="ticket-cancel"),
     path("tickets/<int:pk>/priority/", tickets.TicketPriorityView.as_view(), name="ticket-priority"),
+    path("tickets/<int:pk>/comments/", conversation.CommentCreateView.as_view(), name="ticket-comment"),
+    path("tickets/<int:pk>/attachments/", conversation.AttachmentUploadView.as_view(), name="ticket-attach"),
+    path("attachments/<int:pk>/", conversation.AttachmentDownloadView.as_view(), name="attachment-download"),
     path("tasks/mine/", tasks.MyTasksView.as_view(), name="my-tasks"),
     path("tasks/pool/", tasks.PoolView.as_view(), name="pool"),
     path("tasks/<int:pk>/", tasks.TaskDetailView.as_view(), name="task-detail"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,7 +29,8 @@ from workflow_ops.models import (
     WorkflowInstance,
     WorkflowStatus,
 )
-from workflow_ops.services.common import InvalidData, NotAllowed, schema_errors
+from workflow_ops.services.attachments import answer_errors, store_answer_files
+from workflow_ops.services.common import InvalidData, NotAllowed
 from workflow_ops.transitions import change_status, record_created, status_change
 
 MAX_TITLE_LENGTH = 200
@@ -61,10 +63,13 @@ def ticket_submit(
     data: dict[str, Any],
     requester: User | None = None,
     priority: int = Priority.NORMAL,
+    files: dict[str, UploadedFile] | None = None,
 ) -> TicketInstance:
     """Check and save a new ticket; its workflow and first task start after the commit.
 
     `requester`: who the ticket is for, when a ticket admin files it on their behalf.
+    `files`: the new files of the form's `file` fields, by field; each is kept as an
+    upload of the ticket and its field's answer is the upload's reference.
     Raises NotAllowed (the type is not open to the requester) or InvalidData (by field).
     """
     user = actor.user
@@ -75,7 +80,7 @@ def ticket_submit(
         raise NotAllowed("Only ticket admins may submit a ticket on someone else's behalf.")
     if not submittable_ticket_types(company=company, user=requester).filter(pk=ticket_type.pk).exists():
         raise NotAllowed(f"“{ticket_type.title}” is not open to {requester} for new tickets.")
-    errors = schema_errors(ticket_type.fields_schema, data)
+    errors = answer_errors(schema=ticket_type.fields_schema, data=data, files=files, ticket_id=None)
     title = title.strip()
     if not title:
         errors["title"] = ["Give the ticket a short title."]
@@ -103,6 +108,9 @@ def ticket_submit(
         requester=requester,
         submitted_by=user,
     )
+    if files:
+        ticket.data = {**data, **store_answer_files(ticket=ticket, actor=actor, files=files)}
+        ticket.save(update_fields=["data"])
     on_behalf = requester if requester != user else None
     note = f"Submitted for {requester.get_full_name() or requester.email}." if on_behalf else "Submitted."
     record_created(ticket, actor=actor, note=note, on_behalf_of=on_behalf)

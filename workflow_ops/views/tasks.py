@@ -26,7 +26,7 @@ from workflow_ops.exports import TASK_HEADER, task_rows
 from workflow_ops.forms import AssignForm, SchemaForm
 from workflow_ops.models import WORKABLE, TaskInstance, TaskStatus
 from workflow_ops.selectors.tasks import my_open_tasks, pool_tasks, visible_tasks
-from workflow_ops.selectors.tickets import data_rows
+from workflow_ops.selectors.tickets import data_rows, downloadable_uploads
 from workflow_ops.services.common import InvalidData, NotAllowed
 from workflow_ops.services.tasks import (
     stuck_after,
@@ -83,7 +83,7 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         task = visible_task(request, pk)
-        form = self.work_form(task, request.POST)
+        form = self.work_form(task, request.POST, request.FILES)
         action = request.POST.get("action")
         if form is None or action not in ("draft", "complete"):
             messages.error(request, "This task cannot be worked on from here now.")
@@ -93,10 +93,10 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         actor = Actor.from_request(request)
         try:
             if action == "draft":
-                task_save_draft(task=task, actor=actor, output=form.to_json())
+                task_save_draft(task=task, actor=actor, output=form.to_json(), files=form.uploaded_files())
                 messages.success(request, "Draft saved. Nobody else sees it until you complete the task.")
             else:
-                task_complete(task=task, actor=actor, output=form.to_json())
+                task_complete(task=task, actor=actor, output=form.to_json(), files=form.uploaded_files())
                 messages.success(request, f"“{task.definition.title}” is complete. The ticket moves on.")
         except InvalidData as invalid:
             form.add_schema_errors(invalid.errors)
@@ -106,12 +106,12 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         task = visible_task(request, pk)
         return self.page(request, task, self.work_form(task))
 
-    def work_form(self, task: TaskInstance, data: Any = None) -> SchemaForm | None:
+    def work_form(self, task: TaskInstance, data: Any = None, files: Any = None) -> SchemaForm | None:
         """The task's form, for its assignee while they can work on it."""
         if task.assigned_to_id != self.request.user.pk or task.status not in WORKABLE:
             return None
         plan = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id]
-        return SchemaForm(plan.output_schema, data, initial=task.output_data, prefix="answer")
+        return SchemaForm(plan.output_schema, data, files, initial=task.output_data, prefix="answer")
 
     def page(self, request: HttpRequest, task: TaskInstance, form: SchemaForm | None, **extra: Any) -> HttpResponse:
         plan = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id]
@@ -129,13 +129,20 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         correct_form = None
         if admin and stuck_after(task):
             correct_form = SchemaForm(plan.output_schema, initial=task.output_data, prefix="correct")
+        correct_form = extra.pop("correct_form", correct_form)
+        # The files this person may open on the ticket: links in the data, names in the file inputs.
+        uploads = list(downloadable_uploads(request.company, user).filter(ticket=task.ticket_id))
+        by_id = {upload.pk: upload for upload in uploads}
+        for shown in (form, correct_form):
+            if shown is not None:
+                shown.name_uploads(uploads)
         context = {
             "task": task,
             "plan": plan,
             "form": form,
-            "input_rows": data_rows(plan.input_schema, task.input_data),
-            "ticket_rows": data_rows(task.ticket.fields_schema, task.ticket.data),
-            "answer_rows": data_rows(plan.output_schema, task.output_data),
+            "input_rows": data_rows(plan.input_schema, task.input_data, by_id),
+            "ticket_rows": data_rows(task.ticket.fields_schema, task.ticket.data, by_id),
+            "answer_rows": data_rows(plan.output_schema, task.output_data, by_id),
             "can_claim": can_claim,
             "assign_form": assign_form,
             "correct_form": correct_form,
@@ -196,11 +203,12 @@ class TaskCorrectView(TaskActionView):
 
     def act(self, request: HttpRequest, task: TaskInstance) -> HttpResponse | None:
         plan = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id]
-        form = SchemaForm(plan.output_schema, request.POST, prefix="correct")
+        form = SchemaForm(plan.output_schema, request.POST, request.FILES, initial=task.output_data, prefix="correct")
         if not form.is_valid():
             return self.page(request, task, None, correct_form=form)
         try:
-            task_correct_output(task=task, actor=Actor.from_request(request), output=form.to_json())
+            actor = Actor.from_request(request)
+            task_correct_output(task=task, actor=actor, output=form.to_json(), files=form.uploaded_files())
         except InvalidData as invalid:
             form.add_schema_errors(invalid.errors)
             return self.page(request, task, None, correct_form=form)

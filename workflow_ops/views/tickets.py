@@ -20,6 +20,7 @@ from users.roles import PERM_MANAGE_TICKETS
 from users.services import Actor
 from users.tenancy import CompanyRequiredMixin
 from workflow_design.plans import submittable_ticket_types
+from workflow_ops.conversation_forms import AttachmentForm, CommentForm
 from workflow_ops.exports import TICKET_HEADER, ticket_rows
 from workflow_ops.forms import CancelForm, PriorityForm, TicketSubmitForm
 from workflow_ops.models import Priority, TicketStatus
@@ -55,7 +56,7 @@ class TicketSubmitView(SubmitterMixin, View):
             self.ticket_type = get_object_or_404(types, pk=kwargs["type_pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def make_form(self, data: Any = None) -> TicketSubmitForm:
+    def make_form(self, data: Any = None, files: Any = None) -> TicketSubmitForm:
         requesters = None
         if may_submit_for_others(self.request.user):
             requesters = (
@@ -64,13 +65,13 @@ class TicketSubmitView(SubmitterMixin, View):
                 .order_by("first_name", "last_name", "email")
             )
         priority = may_choose_priority(self.request.user, self.ticket_type)
-        return TicketSubmitForm(self.ticket_type.fields_schema, data, requesters=requesters, priority=priority)
+        return TicketSubmitForm(self.ticket_type.fields_schema, data, files, requesters=requesters, priority=priority)
 
     def get(self, request: HttpRequest, type_pk: int) -> HttpResponse:
         return self.page(request, self.make_form())
 
     def post(self, request: HttpRequest, type_pk: int) -> HttpResponse:
-        form = self.make_form(request.POST)
+        form = self.make_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.page(request, form)
         try:
@@ -82,6 +83,7 @@ class TicketSubmitView(SubmitterMixin, View):
                 data=form.to_json(),
                 requester=form.cleaned_data.get("requester"),
                 priority=form.cleaned_data.get("priority", Priority.NORMAL),
+                files=form.uploaded_files(),
             )
         except InvalidData as invalid:
             form.add_schema_errors(invalid.errors)
@@ -132,13 +134,16 @@ class TicketDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         ticket = _visible_ticket(request, pk)
         return self.page(request, ticket, CancelForm())
 
-    def page(self, request: HttpRequest, ticket: Any, cancel_form: CancelForm) -> HttpResponse:
+    def page(self, request: HttpRequest, ticket: Any, cancel_form: CancelForm, **forms: Any) -> HttpResponse:
         admin = request.user.has_perm(PERM_MANAGE_TICKETS) and ticket.status == TicketStatus.OPEN
+        page = ticket_page(ticket, request.user)
         context = {
-            "page": ticket_page(ticket, request.user),
+            "page": page,
             "ticket": ticket,
             "cancel_form": cancel_form if may_cancel(ticket, request.user) else None,
             "priority_form": PriorityForm(initial={"priority": ticket.priority}) if admin else None,
+            "comment_form": forms.get("comment_form") or CommentForm(staff=page.staff),
+            "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         }
         return render(request, self.template_name, context)
 
