@@ -30,7 +30,7 @@ FIELD_TYPES: dict[str, tuple[str, str, str | None]] = {
     "date": ("Date", "string", "date"),
     "file": ("File upload", "string", "file"),
     "choice": ("Choice", "string", None),
-    "multichoice": ("Several choices", "array", None),
+    "multichoice": ("Checkboxes", "array", None),
     "integer": ("Whole number", "integer", None),
     "number": ("Number", "number", None),
     "boolean": ("Yes / no", "boolean", None),

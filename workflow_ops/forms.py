@@ -101,10 +101,20 @@ def _list_field_for(prop: dict[str, Any], common: dict[str, Any]) -> forms.Field
     if items.get("type") == "object":
         return TableField(items, min_rows=prop.get("minItems"), max_rows=prop.get("maxItems"), **common)
     validators = []
-    if "minItems" in prop:
-        validators.append(_count_check(prop["minItems"], "Tick at least {n}.", lambda count, n: count >= n))
-    if "maxItems" in prop:
-        validators.append(_count_check(prop["maxItems"], "Tick at most {n}.", lambda count, n: count <= n))
+    fewest, most = prop.get("minItems"), prop.get("maxItems")
+    if fewest is not None:
+        validators.append(_count_check(fewest, "Tick at least {n}.", lambda count, n: count >= n))
+    if most is not None:
+        validators.append(_count_check(most, "Tick at most {n}.", lambda count, n: count <= n))
+    if not common["help_text"] and (fewest or most is not None):
+        # Say the limits before anyone trips over them.
+        common["help_text"] = (
+            f"Tick {fewest} to {most}."
+            if fewest and most is not None
+            else f"Tick at least {fewest}."
+            if fewest
+            else f"Tick up to {most}."
+        )
     return forms.MultipleChoiceField(
         choices=[(value, value) for value in items.get("enum") or []],
         widget=forms.CheckboxSelectMultiple,

@@ -45,7 +45,7 @@ def test_a_creator_builds_a_table_and_a_multi_choice_field_and_sees_its_columns(
 
     detail = client.get(response.url).content.decode()
     assert 'data-testid="columns-order_lines">Columns: Item*, Meters</div>' in detail
-    assert "Several choices" in detail and "Table" in detail
+    assert "Checkboxes" in detail and "Table" in detail
 
     edit = client.get(reverse("design:ticket-type-edit", args=[TicketDefinition.objects.get().pk])).content.decode()
     assert 'name="fields-0-columns-1-decimal_places" value="2"' in edit

@@ -161,6 +161,7 @@ def test_the_form_renders_a_table_with_a_template_row_and_its_script():
     assert 'name="answer-lines-__row__-meters"' in html  # the <template> row the script clones
     assert 'data-next-index="1"' in html and "1 to 3 rows." in html
     assert html.count('type="checkbox" name="answer-finishes"') == 3
+    assert "Tick up to 2." in html  # the multi-choice limit is said before anyone trips over it
     assert '<script src="/static/js/forms.js" nonce="n0nce"></script>' in html
     plain = SchemaForm({"type": "object", "properties": {"x": {"type": "string"}}})
     assert "forms.js" not in render_to_string("includes/form_fields.html", {"form": plain, "request": request})
