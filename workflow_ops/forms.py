@@ -3,8 +3,11 @@
 `SchemaForm(schema, data)` is a Django form whose fields come from a fields schema
 (the JSON Schema subset of docs/bundle-format.md): a proper widget per field type,
 labels from titles, help from descriptions, choices from enums, bounds from
-minimum/maximum and lengths. `to_json()` gives what the services store; the
-services check it against the schema again, so the schema has the last word.
+minimum/maximum (exclusive too), lengths, patterns (said in the designer's words)
+and decimal places. A multi-choice field is a set of checkboxes; a table is a
+TableField of rows whose cells are the columns' own fields (js/forms.js adds and
+removes rows). `to_json()` gives what the services store; the services check it
+against the schema again, so the schema has the last word.
 """
 
 from __future__ import annotations
