@@ -12,22 +12,81 @@ Variables. A rule reads `{"var": "a.b"}` names from the workflow's data:
   reply and the input that was sent (free-form, so wildcards).
 A variable set entry ending in `.*` is a wildcard: `ticket.*` accepts
 `ticket.amount` and `ticket.customer.name` but not plain `ticket`.
+
+Tables. The library has `reduce` but nothing that counts a list, so this module
+adds two operators, registered once with the evaluator (`TABLE_OPERATIONS`) and
+allowed by the validator with their shapes checked:
+- `{"length": <list>}`: how many rows a table (or ticks a multi-choice field,
+  or characters a text) has; a missing value counts 0;
+- `{"sum": [<list>, "<column>"]}`: the sum of a number column over a table's rows
+  (rows without a value skipped), or `{"sum": [<list of numbers>]}`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import json_logic
 from json_logic import ALL_OPERATIONS, jsonLogic
 
-from workflow_design.problems import Problem, is_int, join, quote, type_name
+from workflow_design.problems import Problem, is_int, is_number, join, quote, type_name
 
-# The installed maykin-json-logic-py is the authority on which operators run.
-OPERATORS = frozenset(ALL_OPERATIONS)
+# --- Operators for tables ------------------------------------------------------------------
+
+
+def _length(value: Any = None, *more: Any) -> int:
+    """`{"length": list}`: the number of items (a text's characters); nothing (null) has 0."""
+    if more:
+        raise TypeError("length takes one list.")
+    if value is None:
+        return 0
+    if isinstance(value, (list, str)):
+        return len(value)
+    raise TypeError(f"length needs a list or text, not {type_name(value)}.")
+
+
+def _sum(values: Any = None, column: Any = None, *more: Any) -> int | float:
+    """`{"sum": [rows, "column"]}` or `{"sum": [numbers]}`: added exactly (math.fsum), nulls skipped."""
+    if more:
+        raise TypeError('sum takes [list] or [list, "column name"].')
+    if values is None:
+        return 0
+    if not isinstance(values, list):
+        raise TypeError(f"sum needs a list, not {type_name(values)}.")
+    if column is not None and not isinstance(column, str):
+        raise TypeError(f"sum: the column name must be text, not {type_name(column)}.")
+    numbers = []
+    for position, item in enumerate(values, start=1):
+        where = f"item {position}"
+        if column is not None:
+            if not isinstance(item, dict):
+                raise TypeError(f"sum: row {position} is {type_name(item)}, not an object with columns.")
+            item, where = item.get(column), f"row {position}'s {quote(column)}"
+        if item is None:
+            continue
+        if not is_number(item):
+            raise TypeError(f"sum: {where} is {type_name(item)}, not a number.")
+        numbers.append(item)
+    return sum(numbers) if all(is_int(number) for number in numbers) else math.fsum(numbers)
+
+
+# Ours, not the library's: registered with its evaluator here, once, so validation and evaluation agree.
+TABLE_OPERATIONS = {"length": _length, "sum": _sum}
+for _name, _operation in TABLE_OPERATIONS.items():
+    if json_logic.operations.setdefault(_name, _operation) is not _operation:
+        raise RuntimeError(f"maykin-json-logic-py now has its own {_name!r}: check it against ours.")
+
+# The installed maykin-json-logic-py is the authority on which operators run (plus ours, above).
+OPERATORS = frozenset(ALL_OPERATIONS) | frozenset(TABLE_OPERATIONS)
+_TABLE_OPERATOR_SHAPES = {
+    "length": (1, 1, '"length" takes one list: {"length": {"var": "ticket.lines"}}.'),
+    "sum": (1, 2, '"sum" takes [list] or [list, "column name"].'),
+}
 # Scoped operators evaluate their second argument against each item: {"map": [array, logic]}.
 # None: the item is free-form, any name goes.
 _SCOPED_VARIABLES: dict[str, set[str] | None] = {
@@ -140,6 +199,15 @@ def _walk(node: Any, variables: set[str] | None, path: str, problems: list[Probl
 
     def arg_path(index: int) -> str:
         return join(where, index) if isinstance(raw_args, list) else where
+
+    if operator in _TABLE_OPERATOR_SHAPES:
+        fewest, most, shape = _TABLE_OPERATOR_SHAPES[operator]
+        if not fewest <= len(args) <= most:
+            problems.append(Problem(where, shape))
+            return
+        if operator == "sum" and len(args) == 2 and not (isinstance(args[1], str) and args[1]):
+            problems.append(Problem(arg_path(1), 'The column name must be literal text, e.g. "meters".'))
+            return
 
     if operator == "var":
         if not args or len(args) > 2:

@@ -16,3 +16,10 @@ MAX_DURATION = timedelta(days=365)
 MAX_PRIORITY = 1_000_000
 MAX_ACTION_URL_LENGTH = 500
 MAX_ARROW_LABEL_LENGTH = 100
+# Tables (array-of-object fields): every cell is a form input, and Django refuses a post of more than
+# 1,000 inputs (DATA_UPLOAD_MAX_NUMBER_FIELDS), so a full table (100 rows of 8 columns) stays below it.
+MAX_TABLE_ROWS = 100
+MAX_TABLE_COLUMNS = 8
+# A `pattern` is a designer's regular expression run on people's text: kept short.
+MAX_PATTERN_LENGTH = 300
+MAX_DECIMAL_PLACES = 6

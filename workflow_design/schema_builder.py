@@ -30,15 +30,40 @@ FIELD_TYPES: dict[str, tuple[str, str, str | None]] = {
     "date": ("Date", "string", "date"),
     "file": ("File upload", "string", "file"),
     "choice": ("Choice", "string", None),
+    "multichoice": ("Checkboxes", "array", None),
     "integer": ("Whole number", "integer", None),
     "number": ("Number", "number", None),
     "boolean": ("Yes / no", "boolean", None),
+    "table": ("Table", "array", None),
 }
 FIELD_TYPE_CHOICES = [(code, label) for code, (label, _, _) in FIELD_TYPES.items()]
+# What a table's column may be (docs/bundle-format.md: scalar columns, no long text or files).
+COLUMN_TYPES = ("text", "email", "date", "choice", "integer", "number", "boolean")
+COLUMN_TYPE_CHOICES = [(code, FIELD_TYPES[code][0]) for code in COLUMN_TYPES]
 TEXT_TYPES = {"text", "textarea", "email"}
 NUMBER_TYPES = {"integer", "number"}
-# Keys a property may carry and still be edited as a row.
-_ROW_KEYS = {"type", "title", "description", "format", "enum", "minimum", "maximum", "minLength", "maxLength"}
+# Types whose min/max count items: rows of a table, ticked choices of a multi-choice field.
+LIST_TYPES = {"multichoice", "table"}
+CHOICE_TYPES = {"choice", "multichoice"}
+_BASE_KEYS = {"type", "title", "description"}
+_TEXT_KEYS = {"minLength", "maxLength", "pattern", "x-pattern-message"}
+# Keys a property of each row type may carry and still be edited as a row.
+_ROW_KEYS: dict[str, set[str]] = {
+    "text": _BASE_KEYS | _TEXT_KEYS,
+    "textarea": _BASE_KEYS | _TEXT_KEYS | {"format"},
+    "email": _BASE_KEYS | _TEXT_KEYS | {"format"},
+    "date": _BASE_KEYS | {"format"},
+    "file": _BASE_KEYS | {"format"},
+    "choice": _BASE_KEYS | {"enum"},
+    "multichoice": _BASE_KEYS | {"items", "uniqueItems", "minItems", "maxItems"},
+    "integer": _BASE_KEYS | {"minimum", "maximum"},
+    "number": _BASE_KEYS | {"minimum", "maximum", "x-decimal-places"},
+    "boolean": _BASE_KEYS,
+    "table": _BASE_KEYS | {"items", "minItems", "maxItems"},
+}
+# The column editor shows less: no help text and no pattern.
+_COLUMN_ROW_KEYS = {code: _ROW_KEYS[code] - {"description", "pattern", "x-pattern-message"} for code in COLUMN_TYPES}
+_BOUND_KEYS = {"number": ("minimum", "maximum"), "text": ("minLength", "maxLength"), "list": ("minItems", "maxItems")}
 _OBJECT_KEYS = {"type", "properties", "required", "x-order"}
 
 
@@ -53,10 +78,18 @@ class FieldRow:
     type: str = "text"
     required: bool = False
     choices: list[str] = field(default_factory=list)
-    # Value bounds for integer/number fields, length bounds for text fields.
+    # Value bounds for integer/number fields, length bounds for text fields, rows of a table,
+    # ticked choices of a multi-choice field.
     minimum: int | float | None = None
     maximum: int | float | None = None
     help_text: str = ""
+    # Text: a regular expression the answer must match, and what people are told when it does not.
+    pattern: str = ""
+    pattern_message: str = ""
+    # Number: at most this many digits after the decimal point (x-decimal-places).
+    decimal_places: int | None = None
+    # Table: its columns (rows of the column types, without columns of their own).
+    columns: list[FieldRow] = field(default_factory=list)
 
 
 def _number(value: int | float | None, type_code: str) -> int | float | None:
@@ -65,6 +98,16 @@ def _number(value: int | float | None, type_code: str) -> int | float | None:
     if type_code != "number" or float(value).is_integer():
         return int(value)
     return float(value)
+
+
+def _bound_keys(type_code: str) -> tuple[str, str] | None:
+    if type_code in NUMBER_TYPES:
+        return _BOUND_KEYS["number"]
+    if type_code in TEXT_TYPES:
+        return _BOUND_KEYS["text"]
+    if type_code in LIST_TYPES:
+        return _BOUND_KEYS["list"]
+    return None
 
 
 def row_to_property(row: FieldRow) -> dict[str, Any]:
@@ -76,21 +119,26 @@ def row_to_property(row: FieldRow) -> dict[str, Any]:
         prop["format"] = json_format
     if row.type == "choice":
         prop["enum"] = list(row.choices)
-    if row.type in NUMBER_TYPES:
-        if row.minimum is not None:
-            prop["minimum"] = _number(row.minimum, row.type)
-        if row.maximum is not None:
-            prop["maximum"] = _number(row.maximum, row.type)
-    elif row.type in TEXT_TYPES:
-        if row.minimum is not None:
-            prop["minLength"] = int(row.minimum)
-        if row.maximum is not None:
-            prop["maxLength"] = int(row.maximum)
+    elif row.type == "multichoice":
+        prop["items"] = {"type": "string", "enum": list(row.choices)}
+        prop["uniqueItems"] = True
+    elif row.type == "table":
+        prop["items"] = _object_schema(row.columns)
+    bounds = _bound_keys(row.type)
+    if bounds:
+        for key, value in zip(bounds, (row.minimum, row.maximum), strict=True):
+            if value is not None:
+                prop[key] = _number(value, row.type)
+    if row.type in TEXT_TYPES and row.pattern:
+        prop["pattern"] = row.pattern
+        if row.pattern_message:
+            prop["x-pattern-message"] = row.pattern_message
+    if row.type == "number" and row.decimal_places is not None:
+        prop["x-decimal-places"] = int(row.decimal_places)
     return prop
 
 
-def rows_to_schema(rows: list[FieldRow]) -> dict[str, Any]:
-    """The JSON Schema object for `rows`, in their order."""
+def _object_schema(rows: list[FieldRow]) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "object", "properties": {row.name: row_to_property(row) for row in rows}}
     required = [row.name for row in rows if row.required]
     if required:
@@ -100,9 +148,23 @@ def rows_to_schema(rows: list[FieldRow]) -> dict[str, Any]:
     return schema
 
 
+def rows_to_schema(rows: list[FieldRow]) -> dict[str, Any]:
+    """The JSON Schema object for `rows`, in their order."""
+    return _object_schema(rows)
+
+
 def property_type(prop: dict[str, Any]) -> str:
     """The row type code of one schema property (UnsupportedSchema if none fits)."""
     json_type, json_format = prop.get("type"), prop.get("format")
+    if json_type == "array":
+        items = prop.get("items")
+        if isinstance(items, dict) and items.get("type") == "object":
+            return "table"
+        choices = items.get("enum") if isinstance(items, dict) else None
+        text_choices = isinstance(choices, list) and all(isinstance(value, str) for value in choices)
+        if isinstance(items, dict) and items.get("type") == "string" and text_choices:
+            return "multichoice"
+        raise UnsupportedSchema("Only tables and lists of text choices can be edited as rows.")
     if "enum" in prop:
         if json_type not in (None, "string") or not all(isinstance(value, str) for value in prop["enum"]):
             raise UnsupportedSchema("Only text choices can be edited as rows.")
@@ -113,10 +175,7 @@ def property_type(prop: dict[str, Any]) -> str:
     raise UnsupportedSchema(f"A field of type {json_type!r} (format {json_format!r}) cannot be edited as a row.")
 
 
-def schema_to_rows(schema: dict[str, Any] | None) -> list[FieldRow]:
-    """Rows for a schema `rows_to_schema` could have made; UnsupportedSchema otherwise."""
-    if not schema:
-        return []
+def _object_rows(schema: Any, *, columns: bool) -> list[FieldRow]:
     if not isinstance(schema, dict) or schema.get("type") != "object" or set(schema) - _OBJECT_KEYS:
         raise UnsupportedSchema("Only a flat object schema can be edited as rows.")
     properties = schema.get("properties") or {}
@@ -125,33 +184,48 @@ def schema_to_rows(schema: dict[str, Any] | None) -> list[FieldRow]:
     order = [name for name in schema.get("x-order") or [] if name in properties]
     order += [name for name in properties if name not in order]
     required = set(schema.get("required") or [])
-    rows = []
-    for name in order:
-        prop = properties[name]
-        if not isinstance(prop, dict) or set(prop) - _ROW_KEYS or not FIELD_NAME_PATTERN.match(name):
-            raise UnsupportedSchema(f"The field {name!r} uses settings the row editor cannot show.")
-        type_code = property_type(prop)
-        if type_code in NUMBER_TYPES:
-            minimum, maximum = prop.get("minimum"), prop.get("maximum")
-        else:
-            minimum, maximum = prop.get("minLength"), prop.get("maxLength")
-            if type_code not in TEXT_TYPES and (minimum is not None or maximum is not None):
-                raise UnsupportedSchema(f"The field {name!r} has length limits its type cannot show.")
-        if type_code not in NUMBER_TYPES and ("minimum" in prop or "maximum" in prop):
-            raise UnsupportedSchema(f"The field {name!r} has number limits its type cannot show.")
-        rows.append(
-            FieldRow(
-                name=name,
-                label=prop.get("title", ""),
-                type=type_code,
-                required=name in required,
-                choices=list(prop.get("enum", [])),
-                minimum=minimum,
-                maximum=maximum,
-                help_text=prop.get("description", ""),
-            )
-        )
-    return rows
+    return [_property_row(name, properties[name], name in required, column=columns) for name in order]
+
+
+def _property_row(name: str, prop: Any, required: bool, *, column: bool) -> FieldRow:
+    cannot = UnsupportedSchema(f"The field {name!r} uses settings the row editor cannot show.")
+    if not isinstance(prop, dict) or not FIELD_NAME_PATTERN.match(name):
+        raise cannot
+    type_code = property_type(prop)
+    allowed = _COLUMN_ROW_KEYS.get(type_code) if column else _ROW_KEYS[type_code]
+    if allowed is None or set(prop) - allowed:
+        raise cannot
+    minimum = maximum = None
+    bounds = _bound_keys(type_code)
+    if bounds:
+        minimum, maximum = prop.get(bounds[0]), prop.get(bounds[1])
+    row = FieldRow(
+        name=name,
+        label=prop.get("title", ""),
+        type=type_code,
+        required=required,
+        choices=list(prop.get("enum", [])),
+        minimum=minimum,
+        maximum=maximum,
+        help_text=prop.get("description", ""),
+        pattern=prop.get("pattern", ""),
+        pattern_message=prop.get("x-pattern-message", ""),
+        decimal_places=prop.get("x-decimal-places"),
+    )
+    if type_code == "multichoice":
+        if set(prop["items"]) != {"type", "enum"} or prop.get("uniqueItems") is not True:
+            raise cannot
+        row.choices = list(prop["items"]["enum"])
+    elif type_code == "table":
+        row.columns = _object_rows(prop["items"], columns=True)
+    return row
+
+
+def schema_to_rows(schema: dict[str, Any] | None) -> list[FieldRow]:
+    """Rows for a schema `rows_to_schema` could have made; UnsupportedSchema otherwise."""
+    if not schema:
+        return []
+    return _object_rows(schema, columns=False)
 
 
 def schema_field_types(schema: dict[str, Any] | None) -> dict[str, str]:

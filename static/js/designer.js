@@ -3,7 +3,9 @@
  * - [data-type-select] shows the [data-show-for="a b"] parts of its [data-type-scope] for those values.
  * - [data-remove-row] (a field or mapping builder's DELETE checkbox) hides its row.
  * - [data-add-mapping] adds a row to its [data-mapping-builder] from the builder's <template>
- *   (the formset's empty form, __prefix__ replaced by the next index) and counts it in TOTAL_FORMS.
+ *   (the formset's empty form, __prefix__ replaced by the next index) and counts it in TOTAL_FORMS;
+ *   [data-add-row] does the same for its [data-row-builder] (a table field's columns) with
+ *   template[data-row-template] and [data-rows].
  * - form[data-confirm] asks before submitting.
  * - Mermaid diagrams swapped in by htmx are drawn.
  */
@@ -64,13 +66,13 @@
     var element = event.target;
     if (element.matches("[data-type-select]")) { applyTypes(element.closest("[data-type-scope]")); }
     if (element.matches("[data-remove-row]") && element.checked) {
-      element.closest("[data-field-row], [data-mapping-row]").classList.add("d-none");
+      element.closest("[data-column-row], [data-field-row], [data-mapping-row]").classList.add("d-none");
     }
   });
 
-  function addMappingRow(builder) {
-    var template = builder.querySelector("template[data-mapping-template]");
-    var rows = builder.querySelector("[data-mapping-rows]");
+  function addRow(builder) {
+    var template = builder.querySelector("template[data-mapping-template], template[data-row-template]");
+    var rows = builder.querySelector("[data-mapping-rows], [data-rows]");
     var total = builder.querySelector('input[name$="-TOTAL_FORMS"]');
     var most = builder.querySelector('input[name$="-MAX_NUM_FORMS"]');
     if (!template || !rows || !total) { return; }
@@ -85,8 +87,8 @@
   }
 
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-add-mapping]");
-    if (button) { addMappingRow(button.closest("[data-mapping-builder]")); }
+    var button = event.target.closest && event.target.closest("[data-add-mapping], [data-add-row]");
+    if (button) { addRow(button.closest("[data-mapping-builder], [data-row-builder]")); }
   });
 
   document.addEventListener("submit", function (event) {

@@ -13,6 +13,7 @@ from workflow_design.schema_builder import (
     schema_to_rows,
     transform_from_mapping_rows,
 )
+from workflow_design.validation import validate_fields_schema
 
 ALL_KINDS = [
     FieldRow(name="summary", label="Summary", type="text", required=True, minimum=3, maximum=80, help_text="Short"),
@@ -24,6 +25,27 @@ ALL_KINDS = [
     FieldRow(name="quantity", label="Quantity", type="integer", minimum=1, maximum=500),
     FieldRow(name="price", label="Price", type="number", minimum=0.5),
     FieldRow(name="urgent", label="Urgent", type="boolean"),
+    FieldRow(name="code", label="Code", type="text", pattern="^[A-Z]{3}$", pattern_message="Three capitals."),
+    FieldRow(name="total", label="Total", type="number", minimum=0, decimal_places=2),
+    FieldRow(name="finishes", label="Finishes", type="multichoice", choices=["matte", "gloss"], maximum=2),
+    FieldRow(
+        name="lines",
+        label="Order lines",
+        type="table",
+        required=True,
+        minimum=1,
+        maximum=20,
+        help_text="One line per fabric.",
+        columns=[
+            FieldRow(name="item", label="Item", type="text", required=True, maximum=100),
+            FieldRow(name="meters", label="Meters", type="number", required=True, minimum=0.5, decimal_places=1),
+            FieldRow(name="colour", label="Colour", type="choice", choices=["red", "blue"]),
+            FieldRow(name="boxes", label="Boxes", type="integer", maximum=9),
+            FieldRow(name="by", label="Wanted by", type="date"),
+            FieldRow(name="contact", label="Contact", type="email"),
+            FieldRow(name="gift", label="Gift", type="boolean"),
+        ],
+    ),
 ]
 
 
@@ -70,7 +92,28 @@ def test_x_order_missing_falls_back_to_property_order():
     "schema",
     [
         {"type": "object", "properties": {"items": {"type": "array"}}},
-        {"type": "object", "properties": {"x": {"type": "string", "pattern": "^a"}}},
+        {"type": "object", "properties": {"x": {"type": "string", "format": "date", "pattern": "^a"}}},
+        {"type": "object", "properties": {"x": {"type": "array", "items": {"type": "string", "enum": ["a"]}}}},
+        {"type": "object", "properties": {"x": {"type": "array", "items": {"type": "integer", "enum": [1]}}}},
+        {"type": "object", "properties": {"x": {"type": "array", "items": {"type": "object", "title": "Row"}}}},
+        {
+            "type": "object",
+            "properties": {
+                "x": {
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"c": {"type": "string", "pattern": "^a"}}},
+                }
+            },
+        },
+        {
+            "type": "object",
+            "properties": {
+                "x": {
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"c": {"type": "string", "format": "file"}}},
+                }
+            },
+        },
         {"type": "object", "properties": {"x": {"type": "integer", "enum": [1, 2]}}},
         {"type": "object", "properties": {}, "additionalProperties": False},
         {"type": "array"},
@@ -87,8 +130,40 @@ def test_schema_field_types():
         "quantity": "integer",
         "price": "number",
         "urgent": "boolean",
+        "code": "text",
+        "total": "number",
+        "finishes": "multichoice",
+        "lines": "table",
     }
     assert schema_field_types({"properties": {"tags": {"type": "array"}}}) == {"tags": ""}
+
+
+def test_tables_and_multi_choice_fields_become_arrays():
+    schema = rows_to_schema(ALL_KINDS[-2:])
+    assert schema["properties"]["finishes"] == {
+        "type": "array",
+        "title": "Finishes",
+        "items": {"type": "string", "enum": ["matte", "gloss"]},
+        "uniqueItems": True,
+        "maxItems": 2,
+    }
+    lines = schema["properties"]["lines"]
+    assert lines["type"] == "array" and lines["minItems"] == 1 and lines["maxItems"] == 20
+    assert lines["description"] == "One line per fabric."
+    assert lines["items"]["required"] == ["item", "meters"]
+    assert lines["items"]["x-order"] == ["item", "meters", "colour", "boxes", "by", "contact", "gift"]
+    assert lines["items"]["properties"]["meters"] == {
+        "type": "number",
+        "title": "Meters",
+        "minimum": 0.5,
+        "x-decimal-places": 1,
+    }
+    assert lines["items"]["properties"]["item"] == {"type": "string", "title": "Item", "maxLength": 100}
+    assert schema["required"] == ["lines"]
+
+
+def test_the_builders_schemas_pass_the_validator():
+    assert validate_fields_schema(rows_to_schema(ALL_KINDS)) == []
 
 
 @pytest.mark.parametrize(

@@ -97,17 +97,17 @@ def test_a_valid_schema_and_the_empty_schema_pass():
 
 
 def test_unsupported_field_type_names_the_field():
-    schema = {"type": "object", "properties": {"amount": {"type": "array"}}}
+    schema = {"type": "object", "properties": {"amount": {"type": "object"}}}
     assert only(validate_fields_schema(schema, "workflows[0].tasks[2].output_schema")) == Problem(
         "workflows[0].tasks[2].output_schema.properties.amount.type",
-        "Field 'amount': type 'array' is not supported; use string, integer, number or boolean.",
+        "Field 'amount': type 'object' is not supported; use string, integer, number, boolean or array.",
     )
 
 
 def test_field_without_type():
     problem = only(validate_fields_schema({"type": "object", "properties": {"amount": {"title": "Amount"}}}))
     assert problem.path == "properties.amount.type"
-    assert problem.message == "Field 'amount' needs a type: string, integer, number or boolean."
+    assert problem.message == "Field 'amount' needs a type: string, integer, number, boolean or array."
 
 
 def test_unknown_field_keyword_names_field_and_keyword():
@@ -327,7 +327,7 @@ def test_task_type_must_be_known():
 
 def test_task_schemas_are_validated_in_place():
     doc = workflow()
-    doc["tasks"][1]["output_schema"]["properties"]["approved"]["type"] = "array"
+    doc["tasks"][1]["output_schema"]["properties"]["approved"]["type"] = "object"
     assert only(check(doc)).path == "workflows[0].tasks[1].output_schema.properties.approved.type"
 
 

@@ -8,6 +8,7 @@ admins and workers on the ticket).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -114,6 +115,43 @@ class TicketPage:
         return bool(self.open_errors)
 
 
+@dataclass
+class TableValue:
+    """A table field's answer, ready to show: column titles and, per row, a cell per column (None if empty)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    kind: str = "table"
+
+
+@dataclass
+class ListValue:
+    """A multi-choice answer: the ticked choices."""
+
+    items: list[Any]
+    kind: str = "list"
+
+
+def display_value(prop: Any, value: Any) -> Any:
+    """A stored value as the data table shows it: a table as TableValue, a list of plain values as ListValue,
+    other objects and lists as JSON text, the rest as is."""
+    items = prop.get("items") if isinstance(prop, dict) else None
+    if isinstance(value, list) and isinstance(items, dict) and isinstance(items.get("properties"), dict):
+        columns = ordered_field_names(items)
+        known = set(columns)
+        # Cells the schema does not name (an older version's column) still show, after the known ones.
+        columns += [key for row in value if isinstance(row, dict) for key in row if key not in known]
+        columns = list(dict.fromkeys(columns))
+        titles = [(items["properties"].get(name) or {}).get("title") or name for name in columns]
+        rows = [[row.get(name) for name in columns] if isinstance(row, dict) else [row] for row in value]
+        return TableValue(columns=titles, rows=rows)
+    if isinstance(value, list) and all(not isinstance(item, (dict, list)) for item in value):
+        return ListValue(items=value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)  # free-form data (an action's reply): as JSON text
+    return value
+
+
 # What a `file` field shows when its upload is not one this person may open.
 UNAVAILABLE_FILE = "A file (not available to you)"
 
@@ -123,7 +161,8 @@ def data_rows(
 ) -> list[tuple[str, Any]]:
     """(label, value) for each field of a schema, in form order; values not in the schema last.
 
-    With `uploads` (by id), a `file` field's answer ("upload:42") becomes its FileUpload: a download link.
+    A table shows as a TableValue, a multi-choice answer as a ListValue (workflow_ops/includes/data_table.html);
+    with `uploads` (by id), a `file` field's answer ("upload:42") becomes its FileUpload: a download link.
     """
     properties = (schema or {}).get("properties") or {}
     rows = [
@@ -131,14 +170,14 @@ def data_rows(
         for name in ordered_field_names(schema)
         if name in data
     ]
-    rows += [(name, value) for name, value in data.items() if name not in properties]
+    rows += [(name, display_value(None, value)) for name, value in data.items() if name not in properties]
     return rows
 
 
 def _shown(prop: dict[str, Any], value: Any, uploads: dict[int, FileUpload] | None) -> Any:
     upload_id = upload_id_from_ref(value) if prop.get("format") == "file" else None
     if upload_id is None or uploads is None:
-        return value
+        return display_value(prop, value)
     return uploads.get(upload_id, UNAVAILABLE_FILE)
 
 
