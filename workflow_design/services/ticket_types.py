@@ -14,6 +14,7 @@ from django.db import transaction
 from users.models import Company, CompanyRole
 from users.services import Actor
 from workflow_design.models import DefinitionEvent, DefinitionStatus, TicketDefinition
+from workflow_design.problems import errors_of
 from workflow_design.services.common import (
     InvalidDefinition,
     actor_user,
@@ -104,7 +105,7 @@ def ticket_type_update(
     for name in changed:
         setattr(ticket_type, name, values[name])
     if ticket_type.status == DefinitionStatus.PUBLISHED:
-        problems = ticket_type_problems(ticket_type)
+        problems = errors_of(ticket_type_problems(ticket_type))
         if problems:
             raise InvalidDefinition(problems)
     ticket_type.version += 1
@@ -119,7 +120,7 @@ def ticket_type_update(
 @transaction.atomic
 def ticket_type_publish(*, ticket_type: TicketDefinition, actor: Actor | None) -> TicketDefinition:
     """Open a valid ticket type for submissions."""
-    problems = ticket_type_problems(ticket_type)
+    problems = errors_of(ticket_type_problems(ticket_type))
     if problems:
         raise InvalidDefinition(problems)
     ticket_type.publish()
