@@ -28,7 +28,7 @@ from workflow_design.schema_builder import (
     condition_to_jsonlogic,
     jsonlogic_to_condition,
 )
-from workflow_design.validation import RuleScope, condition_problems, rule_scope
+from workflow_design.validation import RuleScope, condition_problems
 
 # Operators whose value is picked from a field's choices when it has some.
 CHOICE_OPERATORS = ("equals", "not_equals", "is_one_of")
@@ -90,8 +90,8 @@ class ConditionBuilderForm(StyledFormMixin, forms.Form):
         kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.variables = variables
-        # Without the workflow's scope, any ticket field and the listed variables may be read.
-        self.scope = scope if scope is not None else rule_scope({})
+        # Without the workflow's scope, the listed variables and any ticket field may be read.
+        self.scope = scope or RuleScope(task_docs={}, ticket_types=None, variables={*variables, "ticket.*"})
         self.choices = {
             var: facts.choices
             for var, facts in self.scope.fields.items()
