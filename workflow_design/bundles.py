@@ -24,7 +24,12 @@ from workflow_design.documents import ticket_type_to_doc, workflow_to_doc
 from workflow_design.jsontext import MAX_DEPTH, json_depth, parse_json_text, unstorable_text_problems
 from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
 from workflow_design.problems import Problem, join
-from workflow_design.validation import shape_problems, ticket_type_rule_problems, workflow_rule_problems
+from workflow_design.validation import (
+    shape_problems,
+    ticket_type_rule_problems,
+    workflow_rule_problems,
+    workflow_ticket_type_docs,
+)
 
 REFERENCE_BUNDLES_DIR = Path(__file__).with_name("reference_bundles")
 # Reference bundles name the demo action endpoint by this placeholder; loading them puts in
@@ -131,21 +136,34 @@ def _rule_problems(doc: dict, company: Company) -> list[Problem]:
     problems += _duplicates(workflows, "key", "workflows", "Workflow key")
     problems += _duplicates(tickets, "key", "ticket_definitions", "Ticket type key")
     role_names = bundle_role_names(doc, company)
-    workflow_docs: dict[str, dict] = {}
+    bundle_tickets = [ticket for ticket in tickets if isinstance(ticket, dict)]
+    bundle_ticket_keys = {ticket["key"] for ticket in bundle_tickets if isinstance(ticket.get("key"), str)}
+    bundle_workflow_keys: set[str] = set()
     for index, workflow in enumerate(workflows):
-        problems += workflow_rule_problems(workflow, path=join("workflows", index), company_role_names=role_names)
-        if isinstance(workflow, dict) and isinstance(workflow.get("key"), str):
-            workflow_docs.setdefault(workflow["key"], workflow)
-    for published in WorkflowDefinition.objects.for_company(company).published():
-        if published.key not in workflow_docs:
-            workflow_docs[published.key] = workflow_to_doc(published)
+        key = workflow.get("key") if isinstance(workflow, dict) else None
+        ticket_types = None
+        if isinstance(key, str):
+            bundle_workflow_keys.add(key)
+            # The bundle's ticket types for this workflow and the stored ones it leaves as they are.
+            ticket_types = [ticket for ticket in bundle_tickets if ticket.get("workflow_key") == key]
+            ticket_types += workflow_ticket_type_docs(company, key, exclude=bundle_ticket_keys)
+        problems += workflow_rule_problems(
+            workflow, path=join("workflows", index), company_role_names=role_names, ticket_types=ticket_types
+        )
+    # A bundle's workflow checks the ticket fields it reads at its rules (above); a ticket type
+    # for a workflow published here and not in the bundle checks them against that workflow.
+    published_docs = {
+        published.key: workflow_to_doc(published)
+        for published in WorkflowDefinition.objects.for_company(company).published()
+        if published.key not in bundle_workflow_keys
+    }
     for index, ticket in enumerate(tickets):
         problems += ticket_type_rule_problems(
             ticket,
             path=join("ticket_definitions", index),
-            workflow_keys=set(workflow_docs),
+            workflow_keys=bundle_workflow_keys | set(published_docs),
             company_role_names=role_names,
-            workflow_docs=workflow_docs,
+            workflow_docs=published_docs,
         )
     return problems
 

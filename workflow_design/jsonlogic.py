@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -94,6 +94,8 @@ _SCOPED_VARIABLES: dict[str, set[str] | None] = {
     "reduce": {"current.*", "current", "accumulator.*", "accumulator"},
 }
 MAX_RULE_DEPTH = 50
+# The most variable names an "unknown variable" message lists before "…and N more".
+MAX_LISTED_VARIABLES = 40
 
 
 class RuleError(Exception):
@@ -165,14 +167,34 @@ def _json_problem(value: Any, path: str) -> Problem | None:
     return None
 
 
-def validate_jsonlogic(rule: Any, *, variables: set[str], path: str) -> list[Problem]:
-    """Check that `rule` is JsonLogic the engine can run and reads only known variables."""
+# Explains why a variable is unknown in a sentence of its own ("task “Review” has no output 'x' …"),
+# or None for the general hint that lists the known variables.
+UnknownVariableHint = Callable[[str], str | None]
+
+
+def validate_jsonlogic(
+    rule: Any, *, variables: set[str], path: str, explain: UnknownVariableHint | None = None
+) -> list[Problem]:
+    """Check that `rule` is JsonLogic the engine can run and reads only known variables.
+
+    `explain(name)` may say why an unknown variable is unknown; otherwise the message
+    lists every known variable, grouped (`describe_variables`).
+    """
     problem = _json_problem(rule, path)
     if problem:
         return [problem]
     problems: list[Problem] = []
-    _walk(rule, variables, path, problems, depth=0)
+    _walk(rule, _Known(variables, explain) if explain else variables, path, problems, depth=0)
     return problems
+
+
+class _Known(frozenset):
+    """Known variable names that can also say why another name is not one of them."""
+
+    def __new__(cls, names: Iterable[str], explain: UnknownVariableHint) -> _Known:
+        known = super().__new__(cls, names)
+        known.explain = explain
+        return known
 
 
 def _walk(node: Any, variables: set[str] | None, path: str, problems: list[Problem], depth: int) -> None:
@@ -253,8 +275,50 @@ def _check_variable(name: Any, variables: set[str] | None, path: str, problems: 
     if not name:
         problems.append(Problem(path, 'The empty variable ("var": "") reads all data; name a variable instead.'))
         return
-    hint = ", ".join(sorted(variables)[:12]) or "none"
-    problems.append(Problem(path, f"Unknown variable {quote(name)}; known: {hint}."))
+    explain = getattr(variables, "explain", None)
+    reason = explain(name) if explain is not None else None
+    if reason:
+        problems.append(Problem(path, f"Unknown variable {quote(name)}: {reason}"))
+    else:
+        problems.append(
+            Problem(path, f"Unknown variable {quote(name)}; known: {describe_variables(variables, near=name)}.")
+        )
+
+
+def _variable_group(name: str) -> tuple[str, str]:
+    """(group, the name within it): `tasks.quote.amount` -> ("task 'quote'", "amount")."""
+    if name.startswith("ticket."):
+        return "ticket fields", name.removeprefix("ticket.")
+    parts = name.split(".", 2)
+    if parts[0] == "tasks" and len(parts) == 3:
+        return f"task {quote(parts[1])}", parts[2]
+    return "other", name
+
+
+def describe_variables(variables: Iterable[str], *, near: str = "", limit: int = MAX_LISTED_VARIABLES) -> str:
+    """The known variables, grouped: "task 'quote': amount, vendor; ticket fields: any (ticket.*)".
+
+    The group of `near` (the name that was not found) comes first; past `limit` names
+    the list ends with "…and N more", so nothing is left out without saying so.
+    """
+    groups: dict[str, list[str]] = {}
+    for name in sorted(variables):
+        group, short = _variable_group(name)
+        groups.setdefault(group, []).append("any (ticket.*)" if name == "ticket.*" else short)
+    if not groups:
+        return "none"
+    first = _variable_group(near)[0] if near else ""
+    order = sorted(groups, key=lambda group: (group != first, group == "other", group))
+    parts, shown, total = [], 0, sum(len(names) for names in groups.values())
+    for group in order:
+        room = limit - shown
+        if room <= 0:
+            break
+        names = groups[group][:room]
+        shown += len(names)
+        parts.append(f"{group}: {', '.join(names)}" if group != "other" else ", ".join(names))
+    text = "; ".join(parts)
+    return text + f" …and {total - shown} more" if shown < total else text
 
 
 # --- Evaluation ----------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 /* Workflow designer helpers: no inline handlers (CSP), everything delegated or run on htmx:load.
  * - [data-slug-source] fills the [data-slug-target] of its [data-slug-scope] until that is edited by hand.
  * - [data-type-select] shows the [data-show-for="a b"] parts of its [data-type-scope] for those values.
+ * - [data-condition-builder]: operator and value show once a variable is chosen (not for "Always");
+ *   the value is picked from the variable's choices ([data-choices-for="var"]: a select, or a checkbox
+ *   each for "is one of") or typed in the text box. Hidden inputs are disabled, so only the shown one is sent.
  * - [data-remove-row] (a field or mapping builder's DELETE checkbox) hides its row.
  * - [data-add-mapping] adds a row to its [data-mapping-builder] from the builder's <template>
  *   (the formset's empty form, __prefix__ replaced by the next index) and counts it in TOTAL_FORMS;
@@ -38,11 +41,47 @@
     });
   }
 
+  function setShown(element, shown) {
+    element.hidden = !shown;
+    element.querySelectorAll("input, select, textarea").forEach(function (control) {
+      control.disabled = !shown;
+    });
+  }
+
+  function applyCondition(builder) {
+    var variable = builder.querySelector("[data-condition-variable]");
+    var operator = builder.querySelector("[data-condition-operator]");
+    if (!variable || !operator) { return; }
+    var chosen = variable.value !== "";
+    var op = operator.value || "equals";
+    var needsValue = chosen && (builder.dataset.valueOperators || "").split(" ").indexOf(op) !== -1;
+    var useChoices = (builder.dataset.choiceOperators || "").split(" ").indexOf(op) !== -1;
+    var operatorPart = builder.querySelector('[data-condition-part="operator"]');
+    var valuePart = builder.querySelector('[data-condition-part="value"]');
+    if (operatorPart) { operatorPart.hidden = !chosen; }
+    if (valuePart) { valuePart.hidden = !needsValue; }
+    var active = null;
+    builder.querySelectorAll("[data-choices-for]").forEach(function (block) {
+      var on = needsValue && useChoices && block.dataset.choicesFor === variable.value;
+      if (on) { active = block; }
+      block.hidden = !on;
+      var single = block.querySelector("[data-choice-single]");
+      var multiple = block.querySelector("[data-choice-multiple]");
+      if (single) { setShown(single, on && op !== "is_one_of"); }
+      if (multiple) { setShown(multiple, on && op === "is_one_of"); }
+    });
+    var text = builder.querySelector("[data-condition-text-box]");
+    if (text) { setShown(text, needsValue && !active); }
+  }
+
   function init(root) {
     if (!root.querySelectorAll) { return; }
     var scopes = Array.prototype.slice.call(root.querySelectorAll("[data-type-scope]"));
     if (root.matches && root.matches("[data-type-scope]")) { scopes.push(root); }
     scopes.forEach(applyTypes);
+    var builders = Array.prototype.slice.call(root.querySelectorAll("[data-condition-builder]"));
+    if (root.matches && root.matches("[data-condition-builder]")) { builders.push(root); }
+    builders.forEach(applyCondition);
     root.querySelectorAll("[data-slug-source]").forEach(function (source) {
       var target = slugTargetFor(source);
       if (target && target.value && target.value !== slugify(source.value, target.dataset.slugSeparator || "-")) {
@@ -65,6 +104,9 @@
   document.addEventListener("change", function (event) {
     var element = event.target;
     if (element.matches("[data-type-select]")) { applyTypes(element.closest("[data-type-scope]")); }
+    if (element.matches("[data-condition-variable], [data-condition-operator]")) {
+      applyCondition(element.closest("[data-condition-builder]"));
+    }
     if (element.matches("[data-remove-row]") && element.checked) {
       element.closest("[data-column-row], [data-field-row], [data-mapping-row]").classList.add("d-none");
     }

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -37,7 +39,12 @@ def add_arrow(page, source, target, condition=None, label=""):
         variable, operator, value = condition
         form.get_by_label("When").select_option(label=variable)
         form.get_by_label("Operator").select_option(label=operator)
-        form.get_by_label("Value").fill(value)
+        # A field with choices offers them in a dropdown; any other field takes typed text.
+        choices = form.get_by_role("combobox", name="Value")
+        if choices.count():
+            choices.select_option(value)
+        else:
+            form.get_by_role("textbox", name="Value").fill(value)
     if label:
         form.get_by_label("Label").fill(label)
     form.get_by_role("button", name="Add this arrow").click()
@@ -83,12 +90,16 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
     add_task(page, "Invoice")
     expect(page.get_by_test_id("task-invoice")).to_be_visible()
     # The first task became the start; Invoice cannot be reached yet.
-    expect(page.get_by_test_id("problems")).to_contain_text("cannot be reached")
+    expect(page.get_by_test_id("problems")).to_contain_text("1 problem to fix before publishing")
+    expect(page.get_by_test_id("task-invoice")).to_contain_text("Task “Invoice” cannot be reached from the start.")
 
     add_arrow(page, "Supervisor approval", "Invoice", ("supervisor-approval.decision (choice)", "equals", "approve"))
     add_arrow(page, "Supervisor approval", "End")
     # An arrow to End names the ticket's outcome: the editor says so until it has a label.
-    expect(page.get_by_test_id("problems")).to_contain_text("An arrow to End needs a label")
+    expect(page.get_by_test_id("transition-table")).to_contain_text(
+        "Arrow from “Supervisor approval” to End needs a label"
+    )
+    expect(page.get_by_role("button", name="Publish")).to_be_disabled()  # errors block publishing
     otherwise = page.get_by_test_id("transition-table").locator("tr", has_text="End").last
     otherwise.get_by_role("link", name="Edit").click()
     form = swapped_in(page.get_by_test_id("transition-form"))
@@ -225,4 +236,133 @@ def test_creator_maps_an_action_tasks_input_and_reply_without_typing_json(page):
         "quantity": {"var": "tasks.collect-items.quantity"},
     }
     assert task.output_transform == {"in_stock": {"var": "response.available"}}
+    assert page.console_errors == []
+
+
+def test_conditions_offer_a_fields_choices_and_the_lint_is_seen_before_publishing(page):
+    from workflow_design import services
+
+    company = CompanyFactory(name="Bloom Florists")
+    creator = UserFactory(company=company, email="wes@bloom.example", roles=[SystemRole.WORKFLOW_CREATOR])
+    workflow = services.workflow_create(company=company, actor=None, title="Purchase approval")
+    review = services.task_create(
+        actor=None,
+        workflow=workflow,
+        title="Review",
+        key="review",
+        output_schema={
+            "type": "object",
+            "properties": {"decision": {"type": "string", "title": "Decision", "enum": ["approve", "reject"]}},
+            "required": ["decision"],
+        },
+    )
+    services.task_create(actor=None, workflow=workflow, title="Invoice", key="invoice")
+    log_in(page, creator.email, TEST_PASSWORD)
+    visit(page, f"/design/workflows/{workflow.pk}/edit/")
+
+    # A new arrow starts as one that can be added as it is: from the task with no way onward, "Always".
+    page.get_by_role("link", name="Add arrow").click()
+    form = swapped_in(page.get_by_test_id("transition-form"))
+    expect(form.get_by_label("From", exact=True)).to_have_value(str(review.pk))
+    expect(form.get_by_label("When")).to_have_value("")
+    expect(form.get_by_label("Operator")).to_be_hidden()
+    expect(form.get_by_role("textbox", name="Value")).to_have_count(0)
+    expect(form.locator(".is-invalid, .invalid-feedback")).to_have_count(0)
+
+    # A field with choices offers them; "is one of" a checkbox each; "Always" hides operator and value again.
+    form.get_by_label("When").select_option(label="review.decision (choice)")
+    expect(form.get_by_label("Operator")).to_be_visible()
+    value = form.get_by_role("combobox", name="Value")
+    expect(value.locator("option")).to_have_text(["approve", "reject"])
+    expect(form.get_by_role("textbox", name="Value")).to_have_count(0)
+    form.get_by_label("Operator").select_option(label="is one of")
+    expect(form.get_by_role("checkbox", name="reject")).to_be_visible()
+    expect(value).to_be_hidden()
+    form.get_by_label("Operator").select_option(label="equals")
+    value.select_option("approve")
+    screenshot(page, "designer-arrow-choices")
+    form.get_by_label("When").select_option(label="Always (no condition)")
+    expect(form.get_by_label("Operator")).to_be_hidden()
+    expect(value).to_be_hidden()
+    form.get_by_label("When").select_option(label="review.decision (choice)")
+    value.select_option("approve")
+    form.get_by_label("To", exact=True).select_option(label="Invoice")
+    form.get_by_label("Label").fill("Approved")
+    form.get_by_role("button", name="Add this arrow").click()
+    editor = swapped_in(page.locator("#editor"))
+
+    # The lint: beside the task, and it does not stop publishing.
+    review_row = page.get_by_test_id("task-review")
+    expect(review_row.get_by_test_id("row-warning")).to_contain_text(
+        "a ticket stops here when review.decision = 'reject'"
+    )
+    expect(editor.get_by_test_id("problems")).to_contain_text("1 warning")
+    expect(page.get_by_role("button", name="Publish")).to_be_enabled()
+
+    # Raw JsonLogic with a value that is not a choice is refused in the form, in words.
+    page.get_by_role("link", name="Add arrow").click()
+    form = swapped_in(page.get_by_test_id("transition-form"))
+    form.get_by_label("From", exact=True).select_option(label="Review")
+    form.get_by_label("To", exact=True).select_option(label="End")
+    form.get_by_label("Label").fill("Rejected")
+    form.get_by_role("button", name="Raw JsonLogic (for experts)").click()
+    form.get_by_label("Raw JsonLogic (for experts)").fill('{"==": [{"var": "tasks.review.decision"}, "Reject"]}')
+    form.get_by_role("button", name="Add this arrow").click()
+    form = swapped_in(page.get_by_test_id("transition-form"))
+    expect(form).to_contain_text("'Reject' is not one of them (did you mean 'reject'?)")
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_test_id("transition-form")).to_have_count(0)  # the editor replaced, not the old one
+    swapped_in(page.locator("#editor"))
+
+    # An error (a task nothing leads to) disables Publish, in the refreshed editor too.
+    add_task(page, "Archive")
+    expect(page.get_by_test_id("task-archive").get_by_test_id("row-problem")).to_contain_text(
+        "Task “Archive” cannot be reached from the start."
+    )
+    expect(page.get_by_role("button", name="Publish")).to_be_disabled()
+    screenshot(page, "designer-editor-warnings")
+
+    click_and_load(page.get_by_role("link", name="Done"))
+    expect(page.get_by_test_id("problems")).to_contain_text("1 problem to fix before publishing, 1 warning")
+    expect(page.get_by_test_id("task-review").get_by_test_id("row-warning")).to_be_visible()
+    expect(page.get_by_role("button", name="Publish")).to_be_disabled()
+    screenshot(page, "designer-detail-warnings")
+
+    # The import page names each problem in words, its place in the file beside it.
+    visit(page, "/design/import/")
+
+    def review_workflow(key, *arrows):
+        decision = {"type": "string", "title": "Decision", "enum": ["approve", "reject"]}
+        schema = {"type": "object", "properties": {"decision": decision}, "required": ["decision"]}
+        review = {"key": "review", "title": "Review", "type": "FORM", "output_schema": schema}
+        return {
+            "key": key,
+            "title": key.title(),
+            "tasks": [review],
+            "transitions": [{"from": None, "to": "review"}, *arrows],
+        }
+
+    def ends_when(label, value, priority=0):
+        rule = {"==": [{"var": "tasks.review.decision"}, value]}
+        return {"from": "review", "to": None, "label": label, "condition": rule, "priority": priority}
+
+    bundle = {
+        "format": "ticketflower/v1",
+        "workflows": [
+            review_workflow("approval", ends_when("Approved", "Approve"), ends_when("Rejected", "reject", 1)),
+            review_workflow("sign-off", ends_when("Signed off", "approve")),
+        ],
+    }
+    page.get_by_label("…or paste the bundle JSON").fill(json.dumps(bundle))
+    click_and_load(page.get_by_role("button", name="Check the bundle"))
+    problems = page.get_by_test_id("bundle-problems")
+    expect(problems).to_contain_text(
+        "Arrow “Approved” from “Review”: review.decision has the choices approve, reject; 'Approve' is not one of them"
+    )
+    expect(problems).to_contain_text("workflows[0].transitions[1].condition")
+    expect(page.get_by_test_id("bundle-warnings")).to_contain_text(
+        "Task “Review”: a ticket stops here when review.decision = 'reject'"
+    )
+    expect(page.get_by_test_id("bundle-warnings")).to_contain_text("workflows[1].tasks[0]")
+    screenshot(page, "import-problems")
     assert page.console_errors == []

@@ -19,6 +19,7 @@ from workflow_design.forms.mapping_builder import MappingBuilder
 from workflow_design.jsonlogic import known_variables
 from workflow_design.limits import MAX_PRIORITY
 from workflow_design.models import SAME_AS_PREFIX, TaskDefinition, TaskType, WorkflowDefinition
+from workflow_design.validation import RuleScope
 
 ACTION_TYPES = (TaskType.SYNC_ACTION, TaskType.ASYNC_ACTION)
 
@@ -181,7 +182,12 @@ class TaskForm(StyledFormMixin, forms.Form):
 
 
 class TransitionForm(StyledFormMixin, forms.Form):
-    """An arrow: from a task (or Start) to a task (or End), with a condition, a priority and a label."""
+    """An arrow: from a task (or Start) to a task (or End), with a condition, a priority and a label.
+
+    A new arrow starts from where one is likely missing (Start, when the workflow has
+    no start yet; else the first task without a way onward) to the task after it, so
+    its first state is an arrow that can be added as it is.
+    """
 
     from_task = forms.ModelChoiceField(
         queryset=TaskDefinition.objects.none(), required=False, label="From", empty_label="Start"
@@ -209,6 +215,7 @@ class TransitionForm(StyledFormMixin, forms.Form):
         tasks: list[TaskDefinition],
         variables: dict[str, tuple[str, str, str]],
         transition: Any = None,
+        scope: RuleScope | None = None,
         **kwargs: Any,
     ) -> None:
         if transition is not None:
@@ -218,6 +225,8 @@ class TransitionForm(StyledFormMixin, forms.Form):
                 "priority": transition.priority,
                 "label": transition.label,
             }
+        else:
+            kwargs.setdefault("initial", _new_arrow_ends(workflow, tasks))
         super().__init__(data, **kwargs)
         self.workflow, self.transition = workflow, transition
         scoped = TaskDefinition.objects.for_company(workflow.company).filter(workflow=workflow)
@@ -225,7 +234,7 @@ class TransitionForm(StyledFormMixin, forms.Form):
             self.fields[name].queryset = scoped
             self.fields[name].choices = [("", self.fields[name].empty_label), *((t.pk, t.title) for t in tasks)]
         self.condition = ConditionBuilderForm(
-            data, variables=variables, rule=transition.condition if transition is not None else None
+            data, variables=variables, scope=scope, rule=transition.condition if transition is not None else None
         )
 
     def clean(self) -> dict[str, Any]:
@@ -262,3 +271,18 @@ class TransitionForm(StyledFormMixin, forms.Form):
             "priority": data["priority"],
             "label": data["label"],
         }
+
+
+def _new_arrow_ends(workflow: WorkflowDefinition, tasks: list[TaskDefinition]) -> dict[str, Any]:
+    """From/to for a new arrow: Start -> the first task when there is no start yet; otherwise
+    from the first task without a way onward to the task after it (or End)."""
+    if not tasks:
+        return {}
+    sources = {source for (source,) in workflow.transitions.values_list("from_task_id")}
+    if None not in sources:
+        return {"from_task": None, "to_task": tasks[0].pk}
+    stuck = next((index for index, task in enumerate(tasks) if task.pk not in sources), None)
+    if stuck is None:
+        return {"from_task": tasks[-1].pk, "to_task": None}
+    after = tasks[stuck + 1].pk if stuck + 1 < len(tasks) else None
+    return {"from_task": tasks[stuck].pk, "to_task": after}

@@ -6,7 +6,8 @@ drafts that would throw away), which are unchanged, which ticket types are
 created, updated or unchanged. `bundle_import` writes exactly that plan in one
 transaction, refusing to drop a draft unless asked (`replace_drafts`), and
 refusing when the plan changed since the person reviewed it (`expected_digest`).
-Importing an unchanged bundle changes nothing.
+Importing an unchanged bundle changes nothing. Warnings (the lint) block nothing:
+the plan carries them so the review page and the command can show them.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from workflow_design.models import (
     WorkflowDefinition,
     WorkflowTransition,
 )
-from workflow_design.problems import Problem, join
+from workflow_design.problems import Problem, errors_of, join, warnings_of
 from workflow_design.services.common import InvalidDefinition, actor_user, assert_actor_of, record_event
 from workflow_design.services.ticket_types import ticket_type_upsert
 from workflow_design.services.workflows import published_ticket_type_problems, workflow_publish
@@ -70,6 +71,7 @@ class ImportPlan:
     roles_to_create: list[str] = field(default_factory=list)
     workflows: list[WorkflowChange] = field(default_factory=list)
     ticket_types: list[TicketTypeChange] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # said, but they do not stop the import
 
     @property
     def drafts_replaced(self) -> list[WorkflowChange]:
@@ -180,12 +182,16 @@ def _canonical_role_names(doc: dict, roles: dict[str, str]) -> dict:
 
 
 def bundle_import_plan(*, company: Company, doc: dict) -> ImportPlan:
-    """Validate `doc` and say what importing it would change. Raises BundleInvalid. Reads only."""
+    """Validate `doc` and say what importing it would change. Reads only.
+
+    Raises BundleInvalid when the bundle has errors (its problems: the errors, then
+    the warnings); warnings alone are the plan's `warnings`.
+    """
     problems = validate_bundle(doc, company=company)
-    if problems:
-        raise BundleInvalid(problems)
+    if errors_of(problems):
+        raise BundleInvalid(errors_of(problems) + warnings_of(problems))
     stored_roles = {role.name.casefold(): role.name for role in CompanyRole.objects.for_company(company)}
-    plan = ImportPlan(doc=doc)
+    plan = ImportPlan(doc=doc, warnings=warnings_of(problems))
     for role in doc.get("company_roles", []):
         name = role["name"].strip()
         if name.casefold() not in stored_roles:

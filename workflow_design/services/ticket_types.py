@@ -15,6 +15,7 @@ from users.models import Company, CompanyRole
 from users.services import Actor
 from workflow_design.definition_fields import TICKET_TYPE_FIELDS
 from workflow_design.models import DefinitionEvent, DefinitionStatus, TicketDefinition
+from workflow_design.problems import errors_of
 from workflow_design.services.common import (
     InvalidDefinition,
     actor_user,
@@ -111,7 +112,7 @@ def ticket_type_update(
     for name in changed:
         setattr(ticket_type, name, values[name])
     if ticket_type.status == DefinitionStatus.PUBLISHED:
-        problems = ticket_type_problems(ticket_type)
+        problems = errors_of(ticket_type_problems(ticket_type))
         if problems:
             raise InvalidDefinition(problems)
     ticket_type.version += 1
@@ -126,7 +127,7 @@ def ticket_type_update(
 @transaction.atomic
 def ticket_type_publish(*, ticket_type: TicketDefinition, actor: Actor | None) -> TicketDefinition:
     """Open a valid ticket type for submissions."""
-    problems = ticket_type_problems(ticket_type)
+    problems = errors_of(ticket_type_problems(ticket_type))
     if problems:
         raise InvalidDefinition(problems)
     ticket_type.publish()

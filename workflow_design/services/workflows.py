@@ -21,7 +21,7 @@ from workflow_design.models import (
     WorkflowDefinition,
     WorkflowTransition,
 )
-from workflow_design.problems import Problem
+from workflow_design.problems import Problem, errors_of
 from workflow_design.services.common import (
     InvalidDefinition,
     actor_user,
@@ -145,7 +145,7 @@ def published_ticket_type_problems(*, workflow: WorkflowDefinition) -> list[Prob
     return [
         Problem(f"ticket type {ticket_type.key}", f"Ticket type “{ticket_type.title}”: {problem.message}")
         for ticket_type in ticket_types
-        for problem in ticket_type_problems(ticket_type, workflow=workflow)
+        for problem in errors_of(ticket_type_problems(ticket_type, workflow=workflow))
     ]
 
 
@@ -155,14 +155,15 @@ def workflow_publish(
 ) -> WorkflowDefinition:
     """Publish a valid draft; the family's previously published version is retired.
 
-    Refused (InvalidDefinition) when the draft has problems, or when a published
-    ticket type starting this workflow would no longer fit it (e.g. a condition
-    reads a ticket field the ticket type lacks). The bundle importer checks
-    ticket types itself, after it has also written the bundle's ticket types.
+    Refused (InvalidDefinition) when the draft has errors (warnings do not stop
+    it), among them a rule reading a ticket field that a ticket type of its key
+    lacks, or when a published ticket type starting this workflow would no longer
+    fit it. The bundle importer checks ticket types itself, against the bundle's.
     """
     workflow = WorkflowDefinition.objects.select_for_update().get(pk=workflow.pk)
     lock_draft(workflow)
-    problems = workflow_problems(workflow)
+    # Warnings (the lint) are shown in the editor; only errors stop publishing.
+    problems = errors_of(workflow_problems(workflow, with_ticket_types=check_ticket_types))
     if not problems and check_ticket_types:
         problems = published_ticket_type_problems(workflow=workflow)
     if problems:

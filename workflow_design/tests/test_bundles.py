@@ -268,9 +268,9 @@ def test_dangling_task_keys(tenant):
     doc["workflows"][0]["transitions"][2]["to"] = "place-orders"
     problems = problems_of(doc, tenant.company)
     assert problems["workflows[0].transitions[2].to"] == (
-        "The arrow's 'to' names task 'place-orders', which does not exist."
+        "Arrow “Approved” from “Approve the purchase”: its 'to' names task 'place-orders', which does not exist."
     )
-    assert problems["workflows[0].tasks[2]"] == "Task 'place-order' cannot be reached from the start."
+    assert problems["workflows[0].tasks[2]"] == "Task “Place the order” cannot be reached from the start."
 
 
 def test_cycle_with_no_exit(tenant):
@@ -279,8 +279,8 @@ def test_cycle_with_no_exit(tenant):
     doc["workflows"][0]["transitions"] = doc["workflows"][0]["transitions"][:4]
     doc["workflows"][0]["tasks"] = doc["workflows"][0]["tasks"][:2]
     assert problems_of(doc, tenant.company) == {
-        "workflows[0].transitions": "Tasks 'vendor-quote', 'supervisor-approval' loop with no way to finish; add an "
-        'arrow to the end ("to": null) or to a task that finishes.'
+        "workflows[0].transitions": "Tasks “Get a vendor quote”, “Approve the purchase” loop with no way to finish; "
+        'add an arrow to the end ("to": null) or to a task that finishes.'
     }
 
 
@@ -390,10 +390,10 @@ def test_values_the_database_could_not_hold_are_refused(tenant):
     doc["workflows"][0]["transitions"][1]["priority"] = 2**40
     problems = problems_of(doc, tenant.company)
     assert problems["workflows[0].tasks[0].escalate_after"] == (
-        "Task 'triage': escalate_after must be at most 365 days (P365D)."
+        "Task “Triage the request”: escalate_after must be at most 365 days (P365D)."
     )
     assert problems["workflows[0].transitions[1].priority"] == (
-        "The arrow's priority must be between ±1,000,000, not 1,099,511,627,776."
+        "Arrow “Triaged” from “Triage the request”: its priority must be between ±1,000,000, not 1,099,511,627,776."
     )
 
 

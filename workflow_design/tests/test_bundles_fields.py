@@ -187,5 +187,8 @@ def test_a_malformed_table_operator_is_refused_at_the_rule(tenant):
     doc = bundle()
     doc["workflows"][0]["transitions"][1]["condition"] = {">": [{"sum": [{"var": "ticket.lines"}, 3]}, 1]}
     assert [(problem.path, problem.message) for problem in validate_bundle(doc, company=tenant.company)] == [
-        ("workflows[0].transitions[1].condition.>[0].sum[1]", 'The column name must be literal text, e.g. "meters".')
+        (
+            "workflows[0].transitions[1].condition.>[0].sum[1]",
+            'Arrow “Big order” from “Cut the fabric”: the column name must be literal text, e.g. "meters".',
+        )
     ]

@@ -169,3 +169,38 @@ def test_import_bundle_reads_no_more_than_the_size_limit(tenant, settings, capsy
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_bundle", "/dev/zero", "--company", str(tenant.company.pk))
     assert "larger than 0.1 MB, the most a bundle may be" in capsys.readouterr().err
+
+
+def test_import_bundle_prints_the_warnings_and_imports(tenant, tmp_path, capsys):
+    doc = json.loads(PROCUREMENT.read_text())
+    transitions = doc["workflows"][0]["transitions"]
+    doc["workflows"][0]["transitions"] = [t for t in transitions if not t["label"].startswith("Declined")]
+    path = tmp_path / "lint.json"
+    path.write_text(json.dumps(doc))
+
+    call_command("import_bundle", str(path), "--company", str(tenant.company.pk))
+
+    out = capsys.readouterr().out
+    assert "1 warning (they do not stop the import):" in out
+    assert (
+        "  workflows[0].tasks[1]: warning: Task “Approve the purchase”: a ticket stops here when "
+        "supervisor-approval.decision = 'declined'" in out
+    )
+    assert "Workflow procurement: published version 1" in out
+
+
+def test_import_bundle_prints_warnings_apart_from_the_problems(tenant, tmp_path, capsys):
+    doc = json.loads(PROCUREMENT.read_text())
+    doc["workflows"][0]["transitions"] = [
+        t for t in doc["workflows"][0]["transitions"] if not t["label"].startswith("Declined")
+    ]
+    doc["ticket_definitions"][0]["workflow_key"] = "nowhere"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+
+    with pytest.raises(CommandError, match="has 1 problem; nothing was imported"):
+        call_command("import_bundle", str(path), "--company", str(tenant.company.pk))
+
+    err = capsys.readouterr().err
+    assert "  ticket_definitions[0].workflow_key: Ticket type" in err
+    assert "And 1 warning:\n  workflows[0].tasks[1]: warning: Task “Approve the purchase”" in err

@@ -74,7 +74,7 @@ def test_publishing_validates_with_the_one_validator(tenant):
         workflow_publish(actor=None, workflow=workflow)
 
     assert [(p.path, p.task_key) for p in raised.value.problems] == [("tasks.call.action_url", "call")]
-    assert "tasks.call.action_url: Task 'call' is an action" in str(raised.value)
+    assert "tasks.call.action_url: Task “Call” is an action" in str(raised.value)
     workflow.refresh_from_db()
     assert workflow.status == DefinitionStatus.DRAFT
 

@@ -6,17 +6,23 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, transaction
 
+from workflow_design import services
+from workflow_design.bundles import reference_bundle, reference_bundle_paths, validate_bundle
 from workflow_design.durations import format_iso_duration, parse_iso_duration
 from workflow_design.jsonlogic import known_variables, validate_jsonlogic
 from workflow_design.models import DefinitionStatus, TaskType
 from workflow_design.problems import Problem
+from workflow_design.services import InvalidDefinition
 from workflow_design.tests.factories import (
     TaskDefinitionFactory,
     TicketDefinitionFactory,
     WorkflowDefinitionFactory,
     WorkflowTransitionFactory,
+    two_task_workflow,
 )
 from workflow_design.validation import (
+    condition_problems,
+    rule_scope,
     ticket_type_problems,
     validate_fields_schema,
     validate_ticket_type_doc,
@@ -234,7 +240,7 @@ def test_unknown_operator_names_its_path():
 def test_unknown_variable_names_its_path():
     problem = only(validate_jsonlogic({"==": [{"var": "tasks.quote.price"}, 1]}, variables={"ticket.*"}, path="c"))
     assert problem.path == "c.==[0].var"
-    assert problem.message.startswith("Unknown variable 'tasks.quote.price'; known: ticket.*")
+    assert problem.message == "Unknown variable 'tasks.quote.price'; known: ticket fields: any (ticket.*)."
 
 
 def test_wildcards_accept_names_below_the_prefix_only():
@@ -314,14 +320,16 @@ def test_keys_are_slugs(key):
 def test_task_keys_are_unique():
     doc = workflow()
     doc["tasks"].append(task("quote"))
-    assert only(check(doc)) == Problem("workflows[0].tasks[2]", "Task key 'quote' is used twice; keys must be unique.")
+    assert only(check(doc)) == Problem(
+        "workflows[0].tasks[2]", "Task “Quote”: its key 'quote' is used by another task too; keys must be unique."
+    )
 
 
 def test_task_type_must_be_known():
     doc = workflow()
     doc["tasks"][0]["type"] = "EMAIL"
     assert only(check(doc)) == Problem(
-        "workflows[0].tasks[0].type", "Task 'quote': type 'EMAIL' is not one of FORM, SYNC_ACTION, ASYNC_ACTION."
+        "workflows[0].tasks[0].type", "Task “Quote”: type 'EMAIL' is not one of FORM, SYNC_ACTION, ASYNC_ACTION."
     )
 
 
@@ -336,7 +344,9 @@ def test_transitions_name_existing_tasks():
     doc["transitions"][1]["to"] = "aprove"
     problems = check(doc)
     assert (
-        Problem("workflows[0].transitions[1].to", "The arrow's 'to' names task 'aprove', which does not exist.")
+        Problem(
+            "workflows[0].transitions[1].to", "Arrow from “Quote”: its 'to' names task 'aprove', which does not exist."
+        )
         in problems
     )
 
@@ -346,7 +356,10 @@ def test_conditions_read_known_variables_only():
     doc["transitions"][2]["condition"] = {"var": "tasks.approve.aproved"}
     problem = only(check(doc))
     assert problem.path == "workflows[0].transitions[2].condition.var"
-    assert problem.message.startswith("Unknown variable 'tasks.approve.aproved'")
+    assert problem.message == (
+        "Arrow “Approved” from “Approve”: unknown variable 'tasks.approve.aproved': "
+        "task “Approve” has no output 'aproved' (its outputs: approved)."
+    )
 
 
 def test_exactly_one_start():
@@ -365,7 +378,7 @@ def test_start_has_no_condition_and_leads_to_a_task():
     doc = workflow()
     doc["transitions"][0]["condition"] = {"var": "ticket.amount"}
     assert only(check(doc)) == Problem(
-        "workflows[0].transitions[0].condition", "The start arrow cannot have a condition."
+        "workflows[0].transitions[0].condition", "The start arrow (to “Quote”) cannot have a condition."
     )
     doc = workflow()
     doc["transitions"][0]["to"] = None
@@ -375,7 +388,7 @@ def test_start_has_no_condition_and_leads_to_a_task():
 def test_every_task_is_reachable():
     doc = workflow()
     doc["tasks"].append(task("orphan"))
-    assert only(check(doc)) == Problem("workflows[0].tasks[2]", "Task 'orphan' cannot be reached from the start.")
+    assert only(check(doc)) == Problem("workflows[0].tasks[2]", "Task “Orphan” cannot be reached from the start.")
 
 
 def test_a_cycle_with_no_exit_names_its_tasks():
@@ -383,7 +396,7 @@ def test_a_cycle_with_no_exit_names_its_tasks():
     doc["transitions"][2]["to"] = "quote"
     assert only(check(doc)) == Problem(
         "workflows[0].transitions",
-        "Tasks 'quote', 'approve' loop with no way to finish; add an arrow to the end (\"to\": null) "
+        'Tasks “Quote”, “Approve” loop with no way to finish; add an arrow to the end ("to": null) '
         "or to a task that finishes.",
     )
 
@@ -405,13 +418,13 @@ def test_actions_need_an_http_url_and_a_timeout():
     assert check(action()) == []
     assert only(check(action(action_url="ftp://stock.example/"))) == Problem(
         "workflows[0].tasks[0].action_url",
-        "Task 'quote': the action URL 'ftp://stock.example/' cannot be used. Only http and https URLs can be called.",
+        "Task “Quote”: the action URL 'ftp://stock.example/' cannot be used. Only http and https URLs can be called.",
     )
     assert only(check(action(action_url=None))) == Problem(
-        "workflows[0].tasks[0].action_url", "Task 'quote' is an action; it needs an http(s) action_url."
+        "workflows[0].tasks[0].action_url", "Task “Quote” is an action; it needs an http(s) action_url."
     )
     assert only(check(action(timeout_seconds=None))) == Problem(
-        "workflows[0].tasks[0].timeout_seconds", "Task 'quote' is an action; set timeout_seconds (1 to 60)."
+        "workflows[0].tasks[0].timeout_seconds", "Task “Quote” is an action; set timeout_seconds (1 to 60)."
     )
 
 
@@ -419,7 +432,7 @@ def test_actions_need_an_http_url_and_a_timeout():
 def test_action_timeout_is_one_to_sixty_seconds(timeout):
     assert only(check(action(timeout_seconds=timeout))) == Problem(
         "workflows[0].tasks[0].timeout_seconds",
-        f"Task 'quote': timeout_seconds must be between 1 and 60, not {timeout}.",
+        f"Task “Quote”: timeout_seconds must be between 1 and 60, not {timeout}.",
     )
 
 
@@ -435,14 +448,16 @@ def test_input_transforms_cannot_read_the_reply():
     doc["tasks"][1]["input_transform"] = {"amount": {"var": "response.total"}}
     problem = only(check(doc))
     assert problem.path == "workflows[0].tasks[1].input_transform.amount.var"
-    assert problem.message.startswith("Unknown variable 'response.total'")
+    assert problem.message.startswith(
+        "Task “Approve”: the input transform: unknown variable 'response.total'; known: task 'approve': approved; "
+    )
 
 
 def test_form_tasks_have_no_action_settings():
     doc = workflow()
     doc["tasks"][0]["action_url"] = "https://x.example/"
     assert only(check(doc)) == Problem(
-        "workflows[0].tasks[0].action_url", "Task 'quote' is a FORM task; remove action_url (only actions have it)."
+        "workflows[0].tasks[0].action_url", "Task “Quote” is a FORM task; remove action_url (only actions have it)."
     )
 
 
@@ -451,14 +466,14 @@ def test_durations_are_iso_8601():
     doc["tasks"][0]["remind_after"] = "6 hours"
     problem = only(check(doc))
     assert problem.path == "workflows[0].tasks[0].remind_after"
-    assert problem.message.startswith("Task 'quote': remind_after '6 hours' is not an ISO 8601 duration")
+    assert problem.message.startswith("Task “Quote”: remind_after '6 hours' is not an ISO 8601 duration")
 
 
 def test_escalation_comes_after_the_reminder():
     doc = workflow()
     doc["tasks"][0]["escalate_after"] = "PT1H"
     assert only(check(doc)) == Problem(
-        "workflows[0].tasks[0].escalate_after", "Task 'quote': escalate_after must not be shorter than remind_after."
+        "workflows[0].tasks[0].escalate_after", "Task “Quote”: escalate_after must not be shorter than remind_after."
     )
 
 
@@ -469,7 +484,7 @@ def test_assignee_role_must_be_known_case_insensitively():
     doc["tasks"][0]["assignee_role"] = "Buyers"
     assert only(check(doc)) == Problem(
         "workflows[0].tasks[0].assignee_role",
-        "Task 'quote': company role 'Buyers' does not exist in this company or in the bundle's company_roles.",
+        "Task “Quote”: company role 'Buyers' does not exist in this company or in the bundle's company_roles.",
     )
 
 
@@ -543,13 +558,15 @@ def test_workflow_problems_locate_tasks_by_key_and_transitions_by_id():
 
     assert (
         Problem(
-            "tasks.quote.action_url", "Task 'quote' is an action; it needs an http(s) action_url.", task_key="quote"
+            "tasks.quote.action_url",
+            f"Task “{quote.title}” is an action; it needs an http(s) action_url.",
+            task_key="quote",
         )
         in problems
     )
     by_transition = [problem for problem in problems if problem.transition_id == loop.pk]
     assert [problem.path for problem in by_transition] == ["transitions[1].condition.var"]
-    assert any(problem.message.startswith("Tasks 'quote' loop with no way to finish") for problem in problems)
+    assert any(problem.message.startswith(f"Tasks “{quote.title}” loop with no way to finish") for problem in problems)
 
 
 @pytest.mark.django_db
@@ -659,16 +676,16 @@ def test_an_arrow_to_end_names_the_outcome():
     doc["transitions"][2]["label"] = "  "
     assert only(check(doc)) == Problem(
         "workflows[0].transitions[2].label",
-        "An arrow to End needs a label: it becomes the ticket's outcome (for example “Approved”).",
+        "Arrow from “Approve” to End needs a label: it becomes the ticket's outcome (for example “Approved”).",
     )
 
 
 @pytest.mark.parametrize(
     ("assignment", "message"),
     [
-        ("same_as:nowhere", "Task 'approve' goes to whoever did task 'nowhere', which does not exist."),
-        ("same_as:approve", "Task 'approve' cannot go to whoever did itself"),
-        ("cleverest", "Task 'approve': assignment 'cleverest' is not one of least_loaded, pool, requester"),
+        ("same_as:nowhere", "Task “Approve” goes to whoever did task 'nowhere', which does not exist."),
+        ("same_as:approve", "Task “Approve” cannot go to whoever did itself"),
+        ("cleverest", "Task “Approve”: assignment 'cleverest' is not one of least_loaded, pool, requester"),
     ],
 )
 def test_assignment_modes_name_what_exists(assignment, message):
@@ -684,3 +701,324 @@ def test_every_assignment_mode_is_valid(assignment):
     doc = workflow()
     doc["tasks"][1]["assignment"] = assignment
     assert check(doc) == []
+
+
+# --- Conditions on fields with choices ----------------------------------------------------------
+
+REVIEW_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "decision": {"type": "string", "title": "Decision", "enum": ["approve", "reject"]},
+        "note": {"type": "string", "title": "Note"},
+    },
+    "required": ["decision"],
+}
+
+
+def review_flow(*arrows: dict, schema: dict | None = None) -> dict:
+    """Start -> review -> (the given arrows) ; invoice -> end."""
+    return {
+        "key": "approval",
+        "title": "Approval",
+        "tasks": [
+            task("review", output_schema=schema or REVIEW_SCHEMA),
+            {**task("invoice"), "title": "Send the invoice"},
+        ],
+        "transitions": [
+            {"from": None, "to": "review"},
+            *arrows,
+            {"from": "invoice", "to": None, "label": "Invoiced"},
+        ],
+    }
+
+
+def when(rule, *, to="invoice", label="Approved", priority=0) -> dict:
+    return {"from": "review", "to": to, "condition": rule, "priority": priority, "label": label}
+
+
+OTHERWISE = {"from": "review", "to": None, "priority": 10, "label": "Otherwise"}
+DECISION = {"var": "tasks.review.decision"}
+
+
+def check_flow(doc: dict, ticket_types: list | None = None) -> list[Problem]:
+    return validate_workflow_doc(doc, path="workflows[0]", company_role_names=ROLES, ticket_types=ticket_types)
+
+
+def test_a_comparison_with_a_value_that_is_not_a_choice_is_refused_at_the_rule():
+    problem = only(check_flow(review_flow(when({"==": [DECISION, "Approve"]}), OTHERWISE)))
+    assert problem == Problem(
+        "workflows[0].transitions[1].condition",
+        "Arrow “Approved” from “Review”: review.decision has the choices approve, reject; 'Approve' is not one "
+        "of them (did you mean 'approve'?), so this arrow can never be taken.",
+    )
+    assert problem.is_error
+
+
+@pytest.mark.parametrize(
+    ("rule", "says"),
+    [
+        ({"===": [DECISION, "later"]}, "'later' is not one of them, so this arrow can never be taken."),
+        ({"==": ["later", DECISION]}, "'later' is not one of them, so this arrow can never be taken."),
+        ({"!=": [DECISION, "later"]}, "'later' is not one of them, so this condition always holds."),
+        ({"!==": [DECISION, "later"]}, "'later' is not one of them, so this condition always holds."),
+        ({"in": [DECISION, ["later", "never"]]}, "'later', 'never' are not among them, so this arrow can never"),
+        ({"in": [DECISION, ["approve", "later"]]}, "'later' is not one of them, so it never matches."),
+    ],
+)
+def test_every_kind_of_comparison_with_a_choice_field_is_checked(rule, says):
+    problem = only(check_flow(review_flow(when(rule), OTHERWISE)))
+    assert problem.path == "workflows[0].transitions[1].condition"
+    assert says in problem.message
+
+
+def test_a_multi_choice_field_contains_only_its_choices():
+    tags = {"type": "array", "items": {"type": "string", "enum": ["rush", "vip"]}, "uniqueItems": True}
+    scope = rule_scope({"review": task("review", output_schema={"type": "object", "properties": {"tags": tags}})})
+    assert condition_problems({"in": ["rush", {"var": "tasks.review.tags"}]}, scope, "c") == []
+    assert only(condition_problems({"in": ["urgent", {"var": "tasks.review.tags"}]}, scope, "c")) == Problem(
+        "c", "review.tags has the choices rush, vip; 'urgent' is not one of them, so this arrow can never be taken."
+    )
+
+
+def test_a_comparison_inside_and_or_is_located_and_said_of_the_comparison():
+    rule = {"or": [{"==": [DECISION, "approve"]}, {"==": [DECISION, "Reject"]}]}
+    problem = only(check_flow(review_flow(when(rule), OTHERWISE)))
+    assert problem.path == "workflows[0].transitions[1].condition.or[1]"
+    assert problem.message.endswith("(did you mean 'reject'?), so this comparison is never true.")
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"==": [DECISION, "approve"]},
+        {"==": [DECISION, None]},  # "not answered"
+        {"in": [DECISION, ["approve", "reject"]]},
+        {"==": [DECISION, {"var": "tasks.review.note"}]},  # another shape: left alone
+        {"==": [{"var": "tasks.review.note"}, "anything"]},  # no choices
+    ],
+)
+def test_comparisons_a_choice_field_can_satisfy_pass(rule):
+    assert check_flow(review_flow(when(rule), OTHERWISE)) == []
+
+
+def test_ticket_fields_with_choices_are_checked_when_the_ticket_types_are_known():
+    ticket_type = {
+        "key": "purchase",
+        "title": "Purchase",
+        "fields_schema": {"type": "object", "properties": {"priority": {"type": "string", "enum": ["low", "high"]}}},
+    }
+    doc = review_flow(when({"==": [{"var": "ticket.priority"}, "urgent"]}), OTHERWISE)
+    problem = only(check_flow(doc, [ticket_type]))
+    assert problem.path == "workflows[0].transitions[1].condition"
+    assert "ticket.priority has the choices low, high; 'urgent' is not one of them" in problem.message
+    assert check_flow(doc) == []  # without its ticket types, a workflow cannot know
+
+
+# --- Unknown fields at the rule --------------------------------------------------------------------
+
+
+PURCHASE = {
+    "key": "purchase",
+    "title": "Purchase",
+    "fields_schema": {
+        "type": "object",
+        "properties": {"amount": {"type": "number"}, "vendor": {"type": "string"}},
+        "required": ["amount", "vendor"],
+    },
+}
+
+
+def test_a_rule_reading_a_ticket_field_its_ticket_type_lacks_is_reported_at_the_rule():
+    doc = review_flow(when({">": [{"var": "ticket.budget"}, 100]}), OTHERWISE)
+    problem = only(check_flow(doc, [PURCHASE]))
+    assert problem == Problem(
+        "workflows[0].transitions[1].condition.>[0].var",
+        "Arrow “Approved” from “Review”: unknown variable 'ticket.budget': ticket type “Purchase” has no field "
+        "'budget' (its fields: amount, vendor).",
+    )
+
+
+def test_every_ticket_type_starting_the_workflow_must_have_the_field():
+    other = {"key": "quick", "title": "Quick buy", "fields_schema": {"type": "object", "properties": {}}}
+    doc = review_flow(when({">": [{"var": "ticket.amount"}, 100]}), OTHERWISE)
+    assert check_flow(doc, [PURCHASE]) == []
+    problem = only(check_flow(doc, [PURCHASE, other]))
+    assert problem.message.endswith("ticket type “Quick buy” has no field 'amount' (its fields: none).")
+
+
+def test_transforms_reading_a_missing_ticket_field_are_reported_where_they_read_it():
+    doc = review_flow({"from": "review", "to": "invoice"})
+    doc["tasks"][1]["input_transform"] = {"total": {"var": "ticket.total"}}
+    problem = only(check_flow(doc, [PURCHASE]))
+    assert problem.path == "workflows[0].tasks[1].input_transform.total.var"
+    assert "ticket type “Purchase” has no field 'total'" in problem.message
+
+
+def test_an_unknown_task_output_names_the_task_and_its_outputs():
+    doc = review_flow(when({"==": [{"var": "tasks.review.decison"}, "approve"]}), OTHERWISE)
+    assert only(check_flow(doc)).message == (
+        "Arrow “Approved” from “Review”: unknown variable 'tasks.review.decison': task “Review” has no output "
+        "'decison' (its outputs: decision, note)."
+    )
+    doc = review_flow(when({"==": [{"var": "tasks.revue.decision"}, "approve"]}), OTHERWISE)
+    assert only(check_flow(doc)).message.endswith(
+        "this workflow has no task 'revue' (its task keys: 'review', 'invoice')."
+    )
+
+
+def test_the_known_variables_hint_lists_them_all_grouped_or_says_how_many_more():
+    variables = {f"tasks.quote.field_{n:02}" for n in range(30)} | {"ticket.amount", "ticket.vendor"}
+    problem = only(validate_jsonlogic({"var": "ticket.budget"}, variables=variables, path="c"))
+    listed = problem.message.removeprefix("Unknown variable 'ticket.budget'; known: ")
+    assert listed.startswith("ticket fields: amount, vendor; task 'quote': field_00, field_01")
+    assert "field_29" in listed  # 32 names: all of them
+    variables |= {f"tasks.approve.field_{n:02}" for n in range(20)}
+    problem = only(validate_jsonlogic({"var": "ticket.budget"}, variables=variables, path="c"))
+    assert problem.message.endswith("…and 12 more.")
+
+
+def test_the_ticket_type_side_still_names_what_a_published_workflow_reads():
+    flow = workflow()
+    flow["transitions"][1]["condition"] = {">": [{"var": "ticket.budget"}, 0]}
+    assert only(check_ticket(ticket(), {"procurement": flow})).path == "ticket_definitions[0].fields_schema"
+
+
+# --- Lint: warnings -------------------------------------------------------------------------------
+
+
+def warnings_in(problems: list[Problem]) -> dict[str, str]:
+    assert all(problem.is_warning for problem in problems), problems
+    return {problem.path: problem.message for problem in problems}
+
+
+def test_a_task_with_conditional_arrows_only_names_the_choices_no_arrow_takes():
+    doc = review_flow(when({"==": [DECISION, "approve"]}))
+    assert warnings_in(check_flow(doc)) == {
+        "workflows[0].tasks[0]": "Task “Review”: a ticket stops here when review.decision = 'reject': no arrow "
+        "from it is taken then. Add an arrow for that, or one without a condition to catch the rest."
+    }
+
+
+def test_every_choice_covered_of_a_required_field_is_no_warning():
+    doc = review_flow(
+        when({"==": [DECISION, "approve"]}),
+        when({"==": [DECISION, "reject"]}, to=None, label="Rejected", priority=1),
+    )
+    assert check_flow(doc) == []
+
+
+def test_an_optional_field_with_choices_can_also_be_empty():
+    schema = {**REVIEW_SCHEMA, "required": []}
+    doc = review_flow(
+        when({"==": [DECISION, "approve"]}),
+        when({"in": [DECISION, ["reject"]]}, to=None, label="Rejected", priority=1),
+        schema=schema,
+    )
+    assert warnings_in(check_flow(doc))["workflows[0].tasks[0]"].startswith(
+        "Task “Review”: a ticket stops here when review.decision is empty: no arrow from it is taken then."
+    )
+
+
+def test_yes_no_fields_are_enumerated_too():
+    schema = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
+    ok = {"var": "tasks.review.ok"}
+    doc = review_flow(when({"===": [ok, True]}), when({"!": [ok]}, to=None, label="No", priority=1), schema=schema)
+    assert check_flow(doc) == []  # a form always answers a yes/no field
+    doc = review_flow(when({"===": [ok, True]}), schema=schema)
+    assert "a ticket stops here when review.ok = false" in warnings_in(check_flow(doc))["workflows[0].tasks[0]"]
+
+
+def test_conditions_that_cannot_be_enumerated_get_the_general_warning():
+    schema = {"type": "object", "properties": {"amount": {"type": "number"}}, "required": ["amount"]}
+    doc = review_flow(when({">": [{"var": "tasks.review.amount"}, 100]}), schema=schema)
+    assert warnings_in(check_flow(doc)) == {
+        "workflows[0].tasks[0]": "Task “Review”: every arrow from it has a condition, and no arrow catches what "
+        "the conditions do not: a ticket stops here when none holds. Add an arrow without a condition to catch "
+        "the rest."
+    }
+
+
+def test_a_rule_on_an_optional_field_without_a_fallback_is_a_warning_at_the_rule():
+    doc = review_flow(when({"==": [{"var": "tasks.review.note"}, "rush"]}))
+    found = warnings_in(check_flow(doc))
+    assert found["workflows[0].transitions[1].condition"] == (
+        "Arrow “Approved” from “Review”: its condition reads review.note, which is optional; when left empty, no "
+        "arrow from task “Review” may be taken. Make it required, or add an arrow without a condition."
+    )
+    # With a fallback arrow, neither the optional field nor the task is a concern.
+    assert check_flow(review_flow(when({"==": [{"var": "tasks.review.note"}, "rush"]}), OTHERWISE)) == []
+
+
+def test_two_arrows_of_one_task_with_the_same_priority_are_a_warning():
+    doc = review_flow(
+        when({"==": [DECISION, "approve"]}),
+        when({"==": [DECISION, "reject"]}, to=None, label="Rejected", priority=0),
+    )
+    assert warnings_in(check_flow(doc)) == {
+        "workflows[0].transitions[2].priority": "Arrow “Rejected” from “Review” has the same priority (0) as arrow "
+        "“Approved” from “Review”: which of them is tried first does not show. Give them different priorities."
+    }
+
+
+@pytest.mark.django_db
+def test_warnings_do_not_stop_publishing_but_errors_do(tenant):
+    flow = services.workflow_create(company=tenant.company, actor=None, title="Approval")
+    review = services.task_create(actor=None, workflow=flow, title="Review", key="review", output_schema=REVIEW_SCHEMA)
+    arrow = services.transition_create(
+        actor=None,
+        workflow=flow,
+        from_task=review,
+        to_task=None,
+        label="Approved",
+        condition={"==": [DECISION, "approve"]},
+    )
+    assert [problem.severity for problem in workflow_problems(flow)] == ["warning"]
+    services.transition_update(
+        actor=None,
+        transition=arrow,
+        from_task=review,
+        to_task=None,
+        label="Approved",
+        condition={"==": [DECISION, "yes"]},
+    )
+    with pytest.raises(InvalidDefinition) as refused:
+        services.workflow_publish(actor=None, workflow=flow)
+    assert [(problem.path, problem.transition_id) for problem in refused.value.problems] == [
+        ("transitions[1].condition", arrow.pk)
+    ]
+    services.transition_update(
+        actor=None,
+        transition=arrow,
+        from_task=review,
+        to_task=None,
+        label="Approved",
+        condition={"==": [DECISION, "approve"]},
+    )
+    assert services.workflow_publish(actor=None, workflow=flow).status == DefinitionStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_stored_workflow_reads_the_fields_of_the_ticket_types_of_its_key(tenant):
+    flow = two_task_workflow(tenant.company)
+    arrow = flow.transitions.exclude(condition=None).get()
+    services.transition_update(
+        actor=None,
+        transition=arrow,
+        from_task=arrow.from_task,
+        to_task=arrow.to_task,
+        condition={">": [{"var": "ticket.budget"}, 100]},
+    )
+    assert workflow_problems(flow) == []  # no ticket type yet: any ticket field goes
+    TicketDefinitionFactory(company=tenant.company, workflow_key=flow.key, title="Purchase")
+    TicketDefinitionFactory(
+        company=tenant.company, workflow_key=flow.key, title="Old form", status=DefinitionStatus.RETIRED
+    )
+    problem = only(workflow_problems(flow))
+    assert problem.transition_id == arrow.pk and problem.path.endswith("].condition.>[0].var")
+    assert "ticket type “Purchase” has no field 'budget'" in problem.message
+
+
+@pytest.mark.django_db
+def test_the_reference_processes_have_neither_problems_nor_warnings(tenant):
+    for path in reference_bundle_paths():
+        assert validate_bundle(reference_bundle(path.stem), company=tenant.company) == [], path.stem

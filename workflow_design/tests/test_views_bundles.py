@@ -200,3 +200,52 @@ def test_an_import_that_reaches_a_private_action_url_is_refused(creator_client, 
     response = creator_client.post(reverse("design:import"), {"text": json.dumps(doc)})
     assert "workflows[0].tasks[1].action_url" in response.content.decode()
     assert not WorkflowDefinition.objects.exists()
+
+
+def procurement_without_the_declined_arrow() -> dict:
+    """The approval task keeps only its "approved" arrow: a ticket declined stops there (a warning)."""
+    doc = json.loads(reference_bytes("procurement"))
+    transitions = doc["workflows"][0]["transitions"]
+    doc["workflows"][0]["transitions"] = [t for t in transitions if t.get("label") != "Declined: get another quote"]
+    return doc
+
+
+STOPS = "Task “Approve the purchase”: a ticket stops here when supervisor-approval.decision = &#x27;declined&#x27;"
+
+
+def test_the_review_shows_the_warnings_and_the_import_goes_ahead(creator_client, tenant):
+    review = creator_client.post(
+        reverse("design:import"), {"text": json.dumps(procurement_without_the_declined_arrow())}
+    )
+    content = review.content.decode()
+    assert 'data-testid="import-plan"' in content
+    assert 'data-testid="bundle-warnings"' in content
+    assert content.count(STOPS) == 1
+    assert "workflows[0].tasks[1]" in content  # its place in the file, beside the words
+    response = confirm(creator_client, review)
+    assert "Bundle imported" in response.content.decode()
+    assert WorkflowDefinition.objects.for_company(tenant.company).get().status == "published"
+
+
+def test_problems_are_in_words_with_their_place_in_the_file_and_warnings_apart(creator_client, tenant):
+    doc = procurement_without_the_declined_arrow()
+    doc["workflows"][0]["transitions"][1]["condition"] = {"==": [{"var": "tasks.vendor-quote.vendor"}, 3]}
+    doc["workflows"][0]["transitions"][2]["condition"] = {
+        "==": [{"var": "tasks.supervisor-approval.decision"}, "Approved"]
+    }
+
+    response = creator_client.post(reverse("design:import"), {"text": json.dumps(doc)})
+
+    content = response.content.decode()
+    problems = content[content.index('data-testid="bundle-problems"') : content.index('data-testid="bundle-warnings"')]
+    assert "Nothing was imported: 1 problem to fix" in problems
+    assert (
+        "Arrow “Approved” from “Approve the purchase”: supervisor-approval.decision has the choices approved, "
+        "declined; &#x27;Approved&#x27; is not one of them (did you mean &#x27;approved&#x27;?), so this arrow can "
+        "never be taken." in problems
+    )
+    assert "workflows[0].transitions[2].condition" in problems
+    warnings = content[content.index('data-testid="bundle-warnings"') :]
+    assert "And 1 warning (they would not stop the import)" in warnings
+    assert "Task “Get a vendor quote”: every arrow from it has a condition" in warnings
+    assert not WorkflowDefinition.objects.exists()

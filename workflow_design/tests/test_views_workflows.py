@@ -9,7 +9,7 @@ from users.tests.factories import CompanyRoleFactory
 from workflow_design import services
 from workflow_design.bundles import reference_bundle
 from workflow_design.models import DefinitionStatus, TaskDefinition, WorkflowDefinition, WorkflowTransition
-from workflow_design.tests.factories import DECISION_SCHEMA, two_task_workflow
+from workflow_design.tests.factories import DECISION_SCHEMA, TicketDefinitionFactory, two_task_workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -848,3 +848,213 @@ def test_private_action_urls_are_fine_where_the_setting_allows_them(
     response = client.post(create, data, **HTMX)
     assert response["HX-Retarget"] == "#editor"
     assert order_workflow.tasks.get(title="Stock check").action_url == "http://127.0.0.1:8000/check/"
+
+
+# --- Problems and warnings on the pages; Publish only without errors ------------------------------
+
+
+def warned_workflow(company):
+    """Review -> Invoice when approved, and nothing for "decline": a ticket can stop at Review (a warning)."""
+    workflow = services.workflow_create(company=company, actor=None, title="Approval")
+    review = services.task_create(
+        actor=None, workflow=workflow, title="Review", key="review", output_schema=DECISION_SCHEMA
+    )
+    invoice = services.task_create(actor=None, workflow=workflow, title="Invoice", key="invoice")
+    services.transition_create(
+        actor=None,
+        workflow=workflow,
+        from_task=review,
+        to_task=invoice,
+        label="Approved",
+        condition={"==": [{"var": "tasks.review.decision"}, "approve"]},
+    )
+    return workflow
+
+
+STOPS = "Task “Review”: a ticket stops here when review.decision = &#x27;decline&#x27;"
+
+
+def publish_button(content: str) -> str:
+    start = content.index('data-testid="publish"')
+    return content[start : content.index(">", start)]
+
+
+@pytest.mark.parametrize("page", ["design:workflow-detail", "design:workflow-edit"])
+def test_a_warning_shows_once_beside_its_task_and_publishing_stays_open(client, tenant, page):
+    workflow = warned_workflow(tenant.company)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.get(reverse(page, args=[workflow.pk]))
+    content = response.content.decode()
+    assert content.count(STOPS) == 1
+    review = next(task for task in response.context["tasks"] if task.key == "review")
+    assert [problem.severity for problem in review.problems] == ["warning"]
+    assert 'data-testid="row-warning"' in content
+    assert "1 warning: you can publish, but look at it first." in content
+    assert "disabled" not in publish_button(content)
+
+    client.post(reverse("design:workflow-publish", args=[workflow.pk]))
+    workflow.refresh_from_db()
+    assert workflow.status == DefinitionStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("page", ["design:workflow-detail", "design:workflow-edit"])
+def test_publish_is_disabled_while_there_are_errors_and_each_is_listed_once(client, tenant, page):
+    workflow = warned_workflow(tenant.company)
+    services.task_create(actor=None, workflow=workflow, title="Orphan", key="orphan")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    content = client.get(reverse(page, args=[workflow.pk])).content.decode()
+    assert "disabled" in publish_button(content)
+    assert "1 problem to fix before publishing, 1 warning" in content
+    assert content.count("Task “Orphan” cannot be reached from the start.") == 1
+    assert content.count(STOPS) == 1
+
+
+def test_a_refused_publish_says_why_without_listing_the_problems_again(client, tenant):
+    workflow = warned_workflow(tenant.company)
+    services.task_create(actor=None, workflow=workflow, title="Orphan", key="orphan")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    content = client.post(reverse("design:workflow-publish", args=[workflow.pk]), follow=True).content.decode()
+    assert "Not published: 1 problem to fix first (listed below)." in content
+    assert content.count("Task “Orphan” cannot be reached from the start.") == 1
+
+
+def test_the_editor_refreshed_by_htmx_refreshes_the_publish_button_too(client, tenant):
+    workflow = warned_workflow(tenant.company)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(reverse("design:task-create", args=[workflow.pk]), task_post("Orphan"), **HTMX)
+    content = response.content.decode()
+    assert response["HX-Retarget"] == "#editor"
+    assert '<div id="publish-button" hx-swap-oob="true">' in content
+    assert "disabled" in publish_button(content)
+
+
+def test_a_general_problem_is_listed_above_the_rows(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    workflow.transitions.filter(from_task=None).delete()
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    content = client.get(reverse("design:workflow-edit", args=[workflow.pk])).content.decode()
+    assert 'data-testid="general-error"' in content
+    assert content.count("The workflow has no start") == 1
+
+
+def test_the_published_version_shows_its_warnings_too(client, tenant):
+    workflow = services.workflow_publish(actor=None, workflow=warned_workflow(tenant.company))
+    login(client, tenant, SystemRole.TICKET_ADMIN)
+    content = client.get(reverse("design:workflow-detail", args=[workflow.pk])).content.decode()
+    assert content.count(STOPS) == 1
+    assert "1 warning to look at." in content
+
+
+def test_what_publishing_would_refuse_in_a_published_ticket_type_is_on_the_page(client, tenant):
+    published = two_task_workflow(tenant.company, publish=True)
+    TicketDefinitionFactory(  # stored broken: a field type the forms cannot show
+        company=tenant.company,
+        workflow_key=published.key,
+        status=DefinitionStatus.PUBLISHED,
+        title="Purchase",
+        fields_schema={"type": "object", "properties": {"colour": {"type": "colour"}}},
+    )
+    draft = services.workflow_draft_for_editing(workflow=published, actor=None)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    content = client.get(reverse("design:workflow-detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="general-error"' in content
+    assert content.count("Ticket type “Purchase”: Field &#x27;colour&#x27;: type &#x27;colour&#x27;") == 1
+    assert "disabled" in publish_button(content)
+
+
+# --- The arrow form: choices, the validator's checks, its first state ----------------------------
+
+
+def arrow_post(from_task, to_task, **condition):
+    data = {"from_task": from_task.pk if from_task else "", "to_task": to_task.pk if to_task else "", "label": "x"}
+    data.update({f"condition-{name}": value for name, value in condition.items()})
+    return data
+
+
+def test_the_arrow_form_offers_a_fields_choices(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    form = client.get(reverse("design:transition-create", args=[workflow.pk]), **HTMX).content.decode()
+    assert 'data-choices-for="tasks.review.decision"' in form
+    assert '<option value="approve">approve</option><option value="decline">decline</option>' in form
+    assert 'type="checkbox" name="condition-choice" value="decline"' in form
+
+
+def test_a_choice_picked_from_the_dropdown_or_the_checkboxes_makes_the_rule(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    _review, invoice = workflow.tasks.get(key="review"), workflow.tasks.get(key="invoice")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:transition-create", args=[workflow.pk])
+    client.post(
+        url, arrow_post(invoice, None, variable="tasks.review.decision", operator="not_equals", choice="approve")
+    )
+    arrow = workflow.transitions.get(from_task=invoice, label="x")
+    assert arrow.condition == {"!=": [{"var": "tasks.review.decision"}, "approve"]}
+    data = arrow_post(invoice, None, variable="tasks.review.decision", operator="is_one_of")
+    data["condition-choice"] = ["approve", "decline"]
+    client.post(reverse("design:transition-edit", args=[workflow.pk, arrow.pk]), data)
+    arrow.refresh_from_db()
+    assert arrow.condition == {"in": [{"var": "tasks.review.decision"}, ["approve", "decline"]]}
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"variable": "tasks.review.decision", "operator": "equals", "value": "Approve"},
+        {"raw": '{"==": [{"var": "tasks.review.decision"}, "Approve"]}'},
+    ],
+)
+def test_a_value_that_is_not_a_choice_is_refused_in_the_arrow_form(client, tenant, condition):
+    workflow = two_task_workflow(tenant.company)
+    review, invoice = workflow.tasks.get(key="review"), workflow.tasks.get(key="invoice")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(
+        reverse("design:transition-create", args=[workflow.pk]), arrow_post(review, invoice, **condition), **HTMX
+    )
+    assert "HX-Retarget" not in response
+    assert (
+        "review.decision has the choices approve, decline; &#x27;Approve&#x27; is not one of them (did you mean "
+        "&#x27;approve&#x27;?), so this arrow can never be taken." in response.content.decode()
+    )
+    assert not workflow.transitions.filter(label="x").exists()
+
+
+def test_the_arrow_form_knows_the_ticket_fields_of_the_ticket_types_of_its_key(client, tenant):
+    workflow = two_task_workflow(tenant.company)
+    TicketDefinitionFactory(
+        company=tenant.company,
+        workflow_key=workflow.key,
+        title="Purchase",
+        fields_schema={"type": "object", "properties": {"amount": {"type": "number"}}},
+    )
+    review, invoice = workflow.tasks.get(key="review"), workflow.tasks.get(key="invoice")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    response = client.post(
+        reverse("design:transition-create", args=[workflow.pk]),
+        arrow_post(review, invoice, raw='{">": [{"var": "ticket.budget"}, 100]}'),
+        **HTMX,
+    )
+    assert "ticket type “Purchase” has no field &#x27;budget&#x27; (its fields: amount)." in response.content.decode()
+
+
+def test_a_new_arrow_starts_in_a_state_that_is_not_an_error(client, tenant):
+    workflow = services.workflow_create(company=tenant.company, actor=None, title="Approval")
+    review = services.task_create(actor=None, workflow=workflow, title="Review", key="review")
+    invoice = services.task_create(actor=None, workflow=workflow, title="Invoice", key="invoice")
+    login(client, tenant, SystemRole.WORKFLOW_CREATOR)
+    url = reverse("design:transition-create", args=[workflow.pk])
+    response = client.get(url, **HTMX)
+    form = response.context["form"]
+    assert (form["from_task"].value(), form["to_task"].value()) == (review.pk, invoice.pk)
+    content = response.content.decode()
+    # "Always" is chosen: operator and value are hidden, and nothing is marked wrong.
+    assert 'data-condition-part="operator" hidden' in content
+    assert 'data-condition-part="value" hidden' in content
+    assert "is-invalid" not in content and "invalid-feedback" not in content
+    # Sent as it is, it is a good arrow.
+    response = client.post(url, form_data(content), **HTMX)
+    assert response["HX-Retarget"] == "#editor"
+    assert workflow.transitions.filter(from_task=review, to_task=invoice, condition__isnull=True).exists()
+    # The next one starts from the task with no way onward.
+    form = client.get(url, **HTMX).context["form"]
+    assert (form["from_task"].value(), form["to_task"].value()) == (invoice.pk, None)

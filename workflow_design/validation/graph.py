@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workflow_design.problems import Problem, is_int, join, quote
+from workflow_design.problems import Problem, is_int, join
+from workflow_design.validation.names import arrow_name, task_name, task_ref
 
 
 def graph_problems(tasks: list, transitions: list, task_docs: dict[str, dict], path: str) -> list[Problem]:
@@ -51,12 +52,13 @@ def graph_problems(tasks: list, transitions: list, task_docs: dict[str, dict], p
     always_from: dict[str, int] = {}
     for source, target, index in sorted((arrow for arrow in arrows if arrow[0] is not None), key=order):
         if source in always_from:
+            winner = arrow_name(transitions[always_from[source]], task_docs)
             problems.append(
                 Problem(
                     join(join(path, "transitions"), index),
-                    f"This arrow from {quote(source)} is never taken: the arrow at transitions[{always_from[source]}] "
-                    "is tried before it, has no condition and always wins. Give that one a condition or this one "
-                    "a lower priority.",
+                    f"{arrow_name(transitions[index], task_docs)} is never taken: "
+                    f"{winner[:1].lower()}{winner[1:]} is tried before it, has no condition and always wins. "
+                    "Give that one a condition or this one a lower priority.",
                 )
             )
             continue
@@ -73,7 +75,7 @@ def graph_problems(tasks: list, transitions: list, task_docs: dict[str, dict], p
         key = task.get("key") if isinstance(task, dict) else None
         if isinstance(key, str) and key in task_docs and key not in reachable and task_docs[key] is task:
             problems.append(
-                Problem(join(join(path, "tasks"), index), f"Task {quote(key)} cannot be reached from the start.")
+                Problem(join(join(path, "tasks"), index), f"{task_name(task)} cannot be reached from the start.")
             )
     # A task finishes if it has no way onward, an arrow to the end, or an arrow to a task that finishes.
     finishes = {key for key, targets in outgoing.items() if not targets or None in targets}
@@ -86,7 +88,7 @@ def graph_problems(tasks: list, transitions: list, task_docs: dict[str, dict], p
                 changed = True
     stuck = [key for key in task_docs if key in reachable and key not in finishes]
     if stuck:
-        names = ", ".join(repr(key) for key in stuck)
+        names = ", ".join(task_ref(key, task_docs) for key in stuck)
         problems.append(
             Problem(
                 join(path, "transitions"),

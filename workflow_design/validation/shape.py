@@ -2,8 +2,8 @@
 
 The schema (`workflow_design.bundle_schema`) is the only shape check: this module
 turns each jsonschema error into a Problem with the document path and a sentence
-naming the definition it is about ("Task 'quote': type 'EMAIL' is not one of
-FORM, SYNC_ACTION, ASYNC_ACTION.").
+naming the definition it is about, tasks and arrows by their titles ("Task “Get a
+quote”: type 'EMAIL' is not one of FORM, SYNC_ACTION, ASYNC_ACTION.").
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from jsonschema.exceptions import ValidationError
 from workflow_design.bundle_schema import bundle_schema
 from workflow_design.limits import MAX_PRIORITY
 from workflow_design.problems import Problem, join, quote, type_name
+from workflow_design.validation.names import arrow_name, task_name
 
 # The list a definition sits in, and how messages name one of them (with and without its key).
 _KINDS = {
@@ -99,6 +100,17 @@ class _Translation:
             return "The bundle" if not parts else f"'{parts[-1]}'"
         with_key, plain = _KINDS[kind]
         obj = self._object_at(parts)
+        if kind == "tasks":
+            return task_name(obj)
+        if kind == "transitions" and len(parts) >= 2:
+            workflow = self._object_at(parts[:-2])
+            tasks = workflow.get("tasks") if isinstance(workflow, dict) else None
+            task_docs = {
+                task["key"]: task
+                for task in (tasks if isinstance(tasks, list) else [])
+                if isinstance(task, dict) and isinstance(task.get("key"), str)
+            }
+            return arrow_name(obj, task_docs)
         key = obj.get("key") if isinstance(obj, dict) else None
         return f"{with_key} {quote(key)}" if with_key and isinstance(key, str) else plain
 
@@ -143,14 +155,14 @@ class _Translation:
         if kind == "pattern":
             return self.pattern_message(owner, value)
         if kind == "anyOf":
-            return f"{owner}'s '{field}' must be a task key or null, not {quote(value)}."
+            return f"{owner}: its '{field}' must be a task key or null, not {quote(value)}."
         if kind == "maxLength":
             what = "the title" if field == "title" else f"'{field}'"
             return f"{owner}: {what} is longer than {expected} characters."
         if kind == "minLength":
             return f"{owner}: '{field}' cannot be empty."
         if kind in ("minimum", "maximum") and field == "priority":
-            return f"{owner}'s priority must be between ±{MAX_PRIORITY:,}, not {value:,}."
+            return f"{owner}: its priority must be between ±{MAX_PRIORITY:,}, not {value:,}."
         if kind in ("minimum", "maximum"):
             low, high = self.error.schema.get("minimum"), self.error.schema.get("maximum")
             if low is not None and high is not None:

@@ -4,6 +4,10 @@
 `workflow_rule_problems` only the rules, for callers that checked the shape of a
 whole bundle already. Both take documents as bundles write them, and never raise
 on bad input: values of the wrong type are skipped (the shape check names them).
+They end with the lint (`validation.lint`): warnings, which block nothing.
+
+Messages name tasks and arrows by their titles (`validation.names`); the path says
+where in the document.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ from django.conf import settings
 
 from ticketflower.outbound import TargetRefused, check_action_url, check_link_url
 from workflow_design.durations import parse_iso_duration
-from workflow_design.jsonlogic import known_variables, validate_jsonlogic
+from workflow_design.jsonlogic import UnknownVariableHint, known_variables, validate_jsonlogic
 from workflow_design.limits import FIELD_NAME_PATTERN, MAX_DURATION
 from workflow_design.models import SAME_AS_PREFIX
-from workflow_design.problems import Problem, join, quote
+from workflow_design.problems import Problem, join, quote, under
+from workflow_design.validation.conditions import RuleScope, condition_problems, rule_scope, task_output_fields
 from workflow_design.validation.fields_schema import schema_field_names, validate_fields_schema
 from workflow_design.validation.graph import graph_problems
+from workflow_design.validation.lint import lint_problems
+from workflow_design.validation.names import arrow_name, task_name, task_ref
 from workflow_design.validation.shape import shape_problems
 
 ACTION_TASK_TYPES = ("SYNC_ACTION", "ASYNC_ACTION")
@@ -41,23 +48,37 @@ def fold(names: Iterable[Any]) -> set[str]:
     return {name.casefold() for name in names if isinstance(name, str)}
 
 
-def task_output_fields(task: dict) -> list[str]:
-    """What a task adds under `tasks.<key>`: its output schema's fields and output transform keys."""
-    fields = schema_field_names(task.get("output_schema"))
-    transform = task.get("output_transform")
-    if isinstance(transform, dict):
-        fields += [name for name in transform if isinstance(name, str) and name not in fields]
-    return fields
+__all__ = ["task_output_fields", "validate_transform", "validate_workflow_doc", "workflow_rule_problems"]
 
 
-def validate_workflow_doc(doc: Any, *, path: str, company_role_names: set[str]) -> list[Problem]:
+def validate_workflow_doc(
+    doc: Any, *, path: str, company_role_names: set[str], ticket_types: list[dict] | None = None
+) -> list[Problem]:
     """Shape and rules of one workflow document."""
     problems = shape_problems(doc, definition="workflow", path=path)
-    return problems + workflow_rule_problems(doc, path=path, company_role_names=company_role_names)
+    return problems + workflow_rule_problems(
+        doc, path=path, company_role_names=company_role_names, ticket_types=ticket_types
+    )
 
 
-def workflow_rule_problems(doc: Any, *, path: str, company_role_names: set[str]) -> list[Problem]:
-    """Tasks, rules and graph of one workflow document whose shape was checked elsewhere."""
+def workflow_tasks_by_key(doc: Any) -> dict[str, dict]:
+    """The workflow document's tasks by key (the first of each key)."""
+    task_docs: dict[str, dict] = {}
+    for task in typed(doc, "tasks", list, []):
+        key = typed(task, "key", str)
+        if key is not None:
+            task_docs.setdefault(key, task)
+    return task_docs
+
+
+def workflow_rule_problems(
+    doc: Any, *, path: str, company_role_names: set[str], ticket_types: list[dict] | None = None
+) -> list[Problem]:
+    """Tasks, rules and graph of one workflow document whose shape was checked elsewhere, then the lint.
+
+    `ticket_types`: the documents of the ticket types that start this workflow, when
+    known; a rule reading a ticket field one of them lacks is a problem at the rule.
+    """
     if not isinstance(doc, dict):
         return []
     problems = ext_ref_problems(doc.get("ext_ref"), join(path, "ext_ref"))
@@ -72,19 +93,26 @@ def workflow_rule_problems(doc: Any, *, path: str, company_role_names: set[str])
             continue
         if key in task_docs:
             problems.append(
-                Problem(join(join(path, "tasks"), index), f"Task key {quote(key)} is used twice; keys must be unique.")
+                Problem(
+                    join(join(path, "tasks"), index),
+                    f"{task_name(task)}: its key {quote(key)} is used by another task too; keys must be unique.",
+                )
             )
         else:
             task_docs[key] = task
-    outputs = {key: task_output_fields(task) for key, task in task_docs.items()}
-    variables = known_variables(task_outputs=outputs)
+    scope = rule_scope(task_docs, ticket_types)
     roles = fold(company_role_names)
     for index, task in enumerate(tasks):
-        problems += _task_problems(task, join(join(path, "tasks"), index), variables=variables, roles=roles)
+        problems += _task_problems(task, join(join(path, "tasks"), index), scope=scope, roles=roles)
         problems += _assignment_problems(task, join(join(path, "tasks"), index), task_docs)
+    broken = set()
     for index, transition in enumerate(transitions):
-        problems += _transition_problems(transition, join(join(path, "transitions"), index), task_docs, variables)
+        found = _transition_problems(transition, join(join(path, "transitions"), index), task_docs, scope)
+        if found:
+            broken.add(index)
+        problems += found
     problems += graph_problems(tasks, transitions, task_docs, path)
+    problems += lint_problems(tasks, transitions, task_docs, scope, path, broken=broken)
     return problems
 
 
@@ -103,32 +131,33 @@ def ext_ref_problems(value: Any, path: str) -> list[Problem]:
     return problems
 
 
-def _task_problems(task: Any, path: str, *, variables: set[str], roles: set[str]) -> list[Problem]:
+def _task_problems(task: Any, path: str, *, scope: RuleScope, roles: set[str]) -> list[Problem]:
     if not isinstance(task, dict):
         return []
-    key = typed(task, "key", str)
-    name = f"Task {quote(key)}" if key else "The task"
-    problems = ext_ref_problems(task.get("ext_ref"), join(path, "ext_ref"))
+    name = task_name(task)
+    problems = [under(name, problem) for problem in ext_ref_problems(task.get("ext_ref"), join(path, "ext_ref"))]
     for schema_key in ("input_schema", "output_schema"):
         schema = typed(task, schema_key, dict)
         if schema is not None:
-            problems += validate_fields_schema(schema, join(path, schema_key))
+            problems += [under(name, problem) for problem in validate_fields_schema(schema, join(path, schema_key))]
     problems += validate_transform(
         task.get("input_transform"),
-        variables=variables,
+        variables=scope.variables,
         path=join(path, "input_transform"),
         what=f"{name}: the input transform",
         schema=task.get("input_schema"),
+        explain=scope.explain,
     )
     task_type = typed(task, "type", str)
     if task_type in ACTION_TASK_TYPES:
         problems += _action_problems(name, task, path)
         problems += validate_transform(
             typed(task, "output_transform", dict),
-            variables=variables | known_variables(task_outputs={}, for_output_transform=True),
+            variables=scope.variables | known_variables(task_outputs={}, for_output_transform=True),
             path=join(path, "output_transform"),
             what=f"{name}: the output transform",
             schema=task.get("output_schema"),
+            explain=scope.explain,
         )
     elif task_type == "FORM":
         # Values of the wrong type are the shape check's to name.
@@ -161,7 +190,7 @@ def _assignment_problems(task: Any, path: str, task_docs: dict[str, dict]) -> li
         return []
     other = assignment.removeprefix(SAME_AS_PREFIX)
     key = typed(task, "key", str)
-    name = f"Task {quote(key)}" if key else "The task"
+    name = task_name(task)
     if other == key:
         message = f"{name} cannot go to whoever did itself; a task done again goes to its last assignee anyway."
         return [Problem(join(path, "assignment"), message)]
@@ -218,35 +247,53 @@ def _duration_problems(name: str, task: dict, path: str) -> list[Problem]:
     return problems
 
 
-def _transition_problems(transition: Any, path: str, task_docs: dict[str, dict], variables: set[str]) -> list[Problem]:
+def _transition_problems(transition: Any, path: str, task_docs: dict[str, dict], scope: RuleScope) -> list[Problem]:
     if not isinstance(transition, dict):
         return []
+    name = arrow_name(transition, task_docs)
     problems = []
     for end in ("from", "to"):
         key = typed(transition, end, str)
         if key is not None and key not in task_docs:
+            # Named by its other end: "Arrow from “Quote”: its 'to' names task 'aprove', …".
+            other = arrow_name({side: value for side, value in transition.items() if side != end}, task_docs)
             problems.append(
-                Problem(join(path, end), f"The arrow's '{end}' names task {quote(key)}, which does not exist.")
+                Problem(join(path, end), f"{other}: its '{end}' names task {quote(key)}, which does not exist.")
             )
     ends = "to" in transition and transition["to"] is None and typed(transition, "from", str) is not None
     if ends and not (typed(transition, "label", str) or "").strip():
         problems.append(
             Problem(
                 join(path, "label"),
-                "An arrow to End needs a label: it becomes the ticket's outcome (for example “Approved”).",
+                f"{name} needs a label: it becomes the ticket's outcome (for example “Approved”).",
             )
         )
     condition = transition.get("condition")
     if condition is not None:
         if "from" in transition and transition["from"] is None:
-            problems.append(Problem(join(path, "condition"), "The start arrow cannot have a condition."))
+            problems.append(
+                Problem(
+                    join(path, "condition"),
+                    f"The start arrow (to {task_ref(transition.get('to'), task_docs)}) cannot have a condition.",
+                )
+            )
         else:
-            problems += validate_jsonlogic(condition, variables=variables, path=join(path, "condition"))
+            problems += [
+                under(name, problem) for problem in condition_problems(condition, scope, join(path, "condition"))
+            ]
     return problems
 
 
-def validate_transform(transform: Any, *, variables: set[str], path: str, what: str, schema: Any) -> list[Problem]:
-    """A transform maps output field -> JsonLogic rule."""
+def validate_transform(
+    transform: Any,
+    *,
+    variables: set[str],
+    path: str,
+    what: str,
+    schema: Any,
+    explain: UnknownVariableHint | None = None,
+) -> list[Problem]:
+    """A transform maps output field -> JsonLogic rule; `explain` says why a variable is unknown."""
     if transform is None:
         return []
     if not isinstance(transform, dict):
@@ -259,5 +306,8 @@ def validate_transform(transform: Any, *, variables: set[str], path: str, what: 
             problems.append(Problem(where, f"{what}: {quote(name)} is not a valid field name."))
         elif declared and name not in declared:
             problems.append(Problem(where, f"{what}: field {quote(name)} is not in the matching schema."))
-        problems += validate_jsonlogic(rule, variables=variables, path=where)
+        problems += [
+            under(what, problem)
+            for problem in validate_jsonlogic(rule, variables=variables, path=where, explain=explain)
+        ]
     return problems

@@ -17,7 +17,7 @@ from users.tenancy import CompanyRequiredMixin
 from workflow_design.access import DesignReadMixin, DesignWriteMixin
 from workflow_design.bundles import BundleInvalid, export_bundle, parse_bundle
 from workflow_design.forms.bundles import BundleConfirmForm, BundleImportForm, size_message
-from workflow_design.problems import Problem
+from workflow_design.problems import Problem, errors_of, warnings_of
 from workflow_design.services import ImportPlan, PlanChanged, bundle_import, bundle_import_plan
 from workflow_design.views.downloads import bundle_download
 
@@ -25,6 +25,8 @@ TEMPLATE = "workflow_design/bundle_import.html"
 
 
 def import_page(request: HttpRequest, **context: Any) -> HttpResponse:
+    problems = context.get("problems") or []
+    context.update(errors=errors_of(problems), warnings=warnings_of(problems))
     return render(request, TEMPLATE, {"form": context.pop("form", None) or BundleImportForm(), **context})
 
 

@@ -25,6 +25,7 @@ from workflow_design.forms.workflows import TaskForm, TransitionForm, WorkflowDe
 from workflow_design.models import TaskDefinition, WorkflowDefinition, WorkflowTransition
 from workflow_design.selectors import condition_variables, transform_variables, workflow_tasks
 from workflow_design.services import NotEditable
+from workflow_design.validation import workflow_rule_scope
 from workflow_design.views.workflows import WorkflowObjectMixin, not_editable, workflow_overview
 
 
@@ -175,6 +176,7 @@ class TransitionFormView(DraftChildFormView):
             workflow=self.workflow,
             tasks=tasks,
             variables=condition_variables(workflow=self.workflow, tasks=tasks),
+            scope=workflow_rule_scope(self.workflow),
             transition=self.transition,
         )
 

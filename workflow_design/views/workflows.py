@@ -30,6 +30,7 @@ from workflow_design.diagram import workflow_mermaid
 from workflow_design.durations import duration_label
 from workflow_design.forms.workflows import WorkflowCreateForm
 from workflow_design.models import DefinitionStatus, WorkflowDefinition
+from workflow_design.problems import Problem, errors_of, warnings_of
 from workflow_design.schema_builder import condition_text
 from workflow_design.selectors import (
     STATUS_FILTERS,
@@ -43,11 +44,26 @@ from workflow_design.validation import workflow_problems
 from workflow_design.views.downloads import bundle_download
 
 
+def overview_problems(workflow: WorkflowDefinition) -> list[Problem]:
+    """What the pages say of a version: errors and warnings of drafts and of the published version.
+
+    A draft also gets what publishing it would refuse in the published ticket types of
+    its key (checked, as publishing does, once the workflow itself has no errors).
+    """
+    if workflow.status == DefinitionStatus.RETIRED:
+        return []
+    problems = workflow_problems(workflow)
+    if workflow.is_editable and not errors_of(problems):
+        problems += services.published_ticket_type_problems(workflow=workflow)
+    return problems
+
+
 def workflow_overview(workflow: WorkflowDefinition) -> dict[str, Any]:
-    """Tasks, arrows, diagram and (for drafts) problems, each problem also placed on its row."""
+    """Tasks, arrows, diagram and problems, each problem shown once: beside its task or arrow,
+    or (when it belongs to neither) in the list above them."""
     tasks = workflow_tasks(workflow=workflow)
     transitions = workflow_transitions(workflow=workflow)
-    problems = workflow_problems(workflow) if workflow.is_editable else []
+    problems = overview_problems(workflow)
     by_task, by_transition, general = defaultdict(list), defaultdict(list), []
     for problem in problems:
         if problem.task_key:
@@ -64,13 +80,18 @@ def workflow_overview(workflow: WorkflowDefinition) -> dict[str, Any]:
     for transition in transitions:
         transition.problems = by_transition.get(transition.pk, [])
         transition.condition_label = condition_text(transition.condition)
-    diagram = workflow_mermaid(tasks, transitions, problem_task_ids={task.pk for task in tasks if task.problems})
+    diagram = workflow_mermaid(
+        tasks, transitions, problem_task_ids={task.pk for task in tasks if errors_of(task.problems)}
+    )
     return {
         "workflow": workflow,
         "tasks": tasks,
         "transitions": transitions,
         "problems": problems,
+        "error_count": len(errors_of(problems)),
+        "warning_count": len(warnings_of(problems)),
         "general_problems": general,
+        "placed_count": len(problems) - len(general),
         "diagram": diagram,
     }
 
@@ -169,10 +190,11 @@ class WorkflowPublishView(WorkflowActionView):
         except NotEditable:
             return not_editable(request, self.object)
         except InvalidDefinition as error:
+            # The page lists them (beside their tasks and arrows); the message only says why.
             count = len(error.problems)
-            messages.error(request, f"Not published: {count} problem{'s' if count != 1 else ''} to fix first.")
-            for problem in error.problems[:10]:
-                messages.error(request, str(problem))
+            messages.error(
+                request, f"Not published: {count} problem{'s' if count != 1 else ''} to fix first (listed below)."
+            )
             return redirect("design:workflow-detail", self.object.pk)
         messages.success(request, f"Version {workflow.version} is published; new tickets use it.")
         return redirect("design:workflow-detail", workflow.pk)

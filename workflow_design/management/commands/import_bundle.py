@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from users.services import Actor
 from workflow_design.bundles import BundleInvalid, parse_bundle, read_limited
 from workflow_design.management.company_option import company_from_option, company_user_from_option
+from workflow_design.problems import Problem, errors_of, warnings_of
 from workflow_design.services import DraftsInTheWay, bundle_import, bundle_import_plan
 
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Import a ticketflower/v1 definition bundle (company roles, workflows, ticket types) into a company. "
         "Everything is validated first: on any problem, every problem is printed by its path in the file "
-        "and nothing is written (exit status 1). Prints what will change; definitions equal to what is "
+        "and nothing is written (exit status 1). Warnings (such as a task where a ticket can stop) are "
+        "printed too but do not stop the import. Prints what will change; definitions equal to what is "
         "published are left unchanged. An import that would discard an unpublished draft needs "
         "--replace-drafts."
     )
@@ -42,6 +44,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from error
         except BundleInvalid as invalid:
             self._problems(invalid, path, company)
+        self._warnings(plan.warnings)
         self.stdout.write(f"Importing {path} into {company} will change:")
         for line in plan.lines():
             self.stdout.write(f"  {line}")
@@ -67,10 +70,22 @@ class Command(BaseCommand):
         for line in result.summary_lines():
             self.stdout.write(f"  {line}")
 
+    def _warnings(self, warnings: list[Problem]) -> None:
+        if warnings:
+            count = len(warnings)
+            self.stdout.write(self.style.WARNING(f"{count} warning{'s' * (count != 1)} (they do not stop the import):"))
+        for problem in warnings:
+            self.stdout.write(f"  {problem.path or '(file)'}: warning: {problem.message}")
+
     def _problems(self, invalid: BundleInvalid, path: Path, company) -> None:
-        for problem in invalid.problems:
+        errors, warnings = errors_of(invalid.problems), warnings_of(invalid.problems)
+        for problem in errors:
             self.stderr.write(f"  {problem.path or '(file)'}: {problem.message}")
-        count = len(invalid.problems)
+        if warnings:
+            self.stderr.write(f"And {len(warnings)} warning{'s' * (len(warnings) != 1)}:")
+        for problem in warnings:
+            self.stderr.write(f"  {problem.path or '(file)'}: warning: {problem.message}")
+        count = len(errors)
         raise CommandError(
             f"{path} has {count} problem{'s' * (count != 1)}; nothing was imported into {company}."
         ) from invalid
