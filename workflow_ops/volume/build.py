@@ -67,11 +67,12 @@ TASKS = Table(
     + ["started_at", "completed_at", "completed_by", "advanced_at", "last_reminded_at", "reminder_count"]
     + ["callback_token", "created_at", "updated_at"],
 )
-HISTORY = Table(
+STATUS_CHANGES = Table(
     StatusChange,
     ["company", "ticket", "subject", "object_id", "from_status", "to_status", "actor", "impersonating"]
     + ["on_behalf_of", "note", "created_at"],
 )
+TABLES = (TICKETS, WORKFLOWS, TASKS, STATUS_CHANGES)
 
 
 def _name(user: User) -> str:
@@ -126,7 +127,7 @@ class Batch:
             TICKETS.insert(tickets)
             WORKFLOWS.insert(workflows)
             TASKS.insert(tasks)
-            HISTORY.insert(history)
+            STATUS_CHANGES.insert(history)
             counter.last_number = self.numbers[-1]
             counter.save(update_fields=["last_number"])
         self.task_count, self.history_count = len(tasks), len(history)

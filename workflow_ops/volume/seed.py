@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from users.models import Company
 from workflow_design.demo import BundleLoad
-from workflow_ops.volume.build import Batch
+from workflow_ops.volume.build import TABLES, Batch
 from workflow_ops.volume.runs import CANCELLED, FINISHED, OPEN, run_build
 from workflow_ops.volume.staff import volume_company, volume_processes, volume_staff
+from workflow_ops.volume.tables import analyze
 
 OPEN_SHARE = 0.12  # still running, at a task that waits for someone
 CANCELLED_SHARE = 0.06  # the rest finished, with an outcome of their workflow
@@ -104,5 +105,6 @@ def volume_seed(
         report.seconds = time.perf_counter() - began
         if progress is not None:
             progress(report)
+    analyze(TABLES)
     report.seconds = time.perf_counter() - began
     return report
