@@ -15,7 +15,7 @@ from workflow_design.demo import BundleLoad, reference_processes_load
 from workflow_design.models import DefinitionStatus, TicketDefinition
 from workflow_design.plans import WorkflowPlan, workflow_for_new_ticket, workflow_plan
 from workflow_ops.volume.tables import as_json
-from workflow_ops.volume.values import FIRST_NAMES, LAST_NAMES
+from workflow_ops.volume.words import FIRST_NAMES, LAST_NAMES
 
 WORKERS = 20
 REQUESTERS = 5
