@@ -159,7 +159,7 @@ class TicketFilter(QueueFilter):
     def sorts(self) -> dict[str, tuple[str, list[Any]]]:
         if self.archive:
             return {
-                "finished": ("Latest finished first", [F("closed_at").desc(nulls_last=True), "-id"]),
+                "finished": ("Latest finished first", ["-closed_at", "-id"]),
                 "newest": ("Newest first", ["-created_at", "-id"]),
                 "oldest": ("Oldest first", ["created_at", "id"]),
                 "number": ("Number, highest first", ["-number"]),
@@ -233,7 +233,7 @@ class TaskFilter(QueueFilter):
     def sorts(self) -> dict[str, tuple[str, list[Any]]]:
         if self.archive:
             return {
-                "finished": ("Latest finished first", [F("completed_at").desc(nulls_last=True), "-id"]),
+                "finished": ("Latest finished first", ["-completed_at", "-id"]),
                 "newest": ("Newest first", ["-created_at", "-id"]),
                 "oldest": ("Oldest first", ["created_at", "id"]),
                 "number": ("Ticket number, highest first", ["-ticket__number", "-id"]),

@@ -95,7 +95,7 @@ def measure(case: PageCase, requests: int = MEASURED) -> dict:
 
 
 def _get(client: Client, url: str) -> None:
-    response = client.get(url)
+    response = client.get(url, secure=True)  # production settings redirect plain http
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} answered {response.status_code}")
 

@@ -97,6 +97,8 @@ class TaskInstance(ConcurrentTransitionMixin, models.Model):
                 condition=Q(status__in=[status.value for status in OPEN_TASK_STATUSES]),
                 name="wo_task_open_due",
             ),
+            # Unassigned tasks oldest first: the pool, and the inbox's "nobody to do it".
+            models.Index(fields=["company", "created_at"], condition=Q(status="unassigned"), name="wo_task_unassigned"),
             models.Index(
                 fields=["company", "-completed_at"],
                 condition=Q(status__in=["completed", "cancelled"]),

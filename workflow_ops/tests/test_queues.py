@@ -217,8 +217,9 @@ def test_the_archive_lists_finished_and_cancelled_latest_first(client, desk):
         ({"q": "armrests"}, ["Office chairs"]),  # words in the ticket's data
         ({"q": "LAPTOP"}, ["Laptop for Kim"]),  # the title, any case
         ({"q": "nothing like this"}, []),
+        ({"q": "notes"}, []),  # the name of a field is not its text
     ],
-    ids=["stopped", "moving", "urgent", "low", "overdue", "nobody", "data-text", "title", "no-match"],
+    ids=["stopped", "moving", "urgent", "low", "overdue", "nobody", "data-text", "title", "no-match", "field-name"],
 )
 def test_each_ticket_filter(client, desk, params, expected):
     client.force_login(desk.admin)
@@ -591,3 +592,21 @@ def test_personal_queues_export_the_rows_they_list(client, desk, name, params, w
     assert numbers, "the page lists something to export"
     header, *rows = csv_rows(get(client, name, format="csv", **params))
     assert [row[column] for row in rows] == numbers
+
+
+def test_counts_past_the_cap_read_as_so_many_plus(client, desk, monkeypatch):
+    monkeypatch.setattr("workflow_ops.selectors.queues.COUNT_CAP", 2)
+    client.force_login(desk.admin)
+    page = get(client, "ops:inbox").content.decode()
+    assert 'data-testid="count-overdue">1<' in page  # below the cap: the count itself
+    assert 'data-testid="nav-attention" title="Things that need a ticket admin">1+<' in page
+
+
+def test_a_tickets_search_text_follows_its_title_and_data(desk):
+    ticket = desk.tickets["Office chairs"]
+    assert "armrests" in ticket.search_text and "notes" not in ticket.search_text
+    ticket.title = "Stools"
+    ticket.data = {**ticket.data, "notes": "three-legged"}
+    ticket.save(update_fields=["title", "data"])
+    ticket.refresh_from_db()
+    assert ticket.search_text.startswith("Stools") and "three-legged" in ticket.search_text

@@ -28,6 +28,7 @@ from workflow_ops.models import (
     WorkflowInstance,
     WorkflowStatus,
 )
+from workflow_ops.models.tickets import search_text_of
 from workflow_ops.volume.runs import CANCELLED, FINISHED, Run, Step
 from workflow_ops.volume.tables import Table, as_json, time_adapter
 
@@ -49,6 +50,7 @@ TICKETS = Table(
         "status",
         "outcome",
         "cancel_reason",
+        "search_text",
         "created_at",
         "updated_at",
         "closed_at",
@@ -151,6 +153,7 @@ class Batch:
             status,
             run.outcome,
             run.cancel_reason,
+            search_text_of(run.title, run.data),
             at(run.created_at),
             at(run.last_change),
             at(run.closed_at),
@@ -201,7 +204,7 @@ class Batch:
             at(assignment.next_remind_at),
             at(assignment.escalate_at),
             at(step.started_at),
-            at(step.completed_at),
+            at(step.completed_at or step.cancelled_at),  # a cancelled task is finished then (the archive)
             _pk(step.completer),
             at(step.advanced_at),
             None,
