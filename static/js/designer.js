@@ -5,7 +5,6 @@
  * - [data-add-mapping] adds a row to its [data-mapping-builder] from the builder's <template>
  *   (the formset's empty form, __prefix__ replaced by the next index) and counts it in TOTAL_FORMS.
  * - form[data-confirm] asks before submitting.
- * - Mermaid diagrams swapped in by htmx are drawn.
  */
 (function () {
   "use strict";
@@ -96,9 +95,4 @@
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (window.mermaid && document.querySelector("pre.mermaid:not([data-processed])")) {
-      window.mermaid.run({ querySelector: "pre.mermaid:not([data-processed])" });
-    }
-  });
 })();
