@@ -167,7 +167,10 @@ class CompanyRoleListView(LoginRequiredMixin, CompanyRequiredMixin, TeamPermissi
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(q=search_text(self.request), **kwargs)
+        context = super().get_context_data(q=search_text(self.request), **kwargs)
+        for role in context["roles"]:  # what uses each role is prefetched: no query per role
+            role.usage = services.usage_text(services.company_role_usage(role))
+        return context
 
 
 class CompanyRoleCreateView(LoginRequiredMixin, CompanyRequiredMixin, TeamPermissionMixin, FormView):
@@ -194,7 +197,8 @@ class CompanyRoleUpdateView(LoginRequiredMixin, CompanyObjectMixin, TeamPermissi
         return {**super().get_form_kwargs(), "company": self.request.company, "instance": self.object}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(role=self.object, usage=services.company_role_usage(self.object), **kwargs)
+        usage = services.usage_text(services.company_role_usage(self.object))
+        return super().get_context_data(role=self.object, usage=usage, **kwargs)
 
     def form_valid(self, form: CompanyRoleForm) -> HttpResponse:
         role = services.company_role_update(

@@ -4,7 +4,6 @@
  * - [data-remove-row] (a field or mapping builder's DELETE checkbox) hides its row.
  * - [data-add-mapping] adds a row to its [data-mapping-builder] from the builder's <template>
  *   (the formset's empty form, __prefix__ replaced by the next index) and counts it in TOTAL_FORMS.
- * - form[data-confirm] asks before submitting.
  */
 (function () {
   "use strict";
@@ -86,11 +85,6 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-add-mapping]");
     if (button) { addMappingRow(button.closest("[data-mapping-builder]")); }
-  });
-
-  document.addEventListener("submit", function (event) {
-    var message = event.target.dataset && event.target.dataset.confirm;
-    if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
