@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest
 
+from ticketflower.text import and_list
 from users import hooks
 from users.models import AuditEvent, Company, CompanyRole, User
 from users.roles import SystemRole
@@ -209,8 +210,7 @@ def company_role_usage(role: CompanyRole) -> list[RoleUse]:
 
 def usage_text(uses: list[RoleUse]) -> str:
     """ "1 ticket definition (Purchase request) and 2 users (Dana Worker, Eve Smith)"."""
-    parts = [str(use) for use in uses]
-    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+    return and_list([str(use) for use in uses])
 
 
 @transaction.atomic

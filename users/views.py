@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
+from ticketflower.text import and_list
 from ticketflower.views import HtmxPartialMixin, search_text
 from users import dashboard, selectors, services
 from users.forms import (
@@ -25,7 +26,7 @@ from users.forms import (
     TeamMemberRolesForm,
 )
 from users.models import Company, CompanyRole, User
-from users.roles import PERM_MANAGE_TEAM, SystemRole
+from users.roles import PERM_MANAGE_TEAM, ROLE_ABILITIES, SystemRole
 from users.services import Actor, NotAllowed
 from users.tenancy import CompanyObjectMixin, CompanyRequiredMixin, scoped_object_or_404
 
@@ -57,9 +58,10 @@ class DashboardView(LoginRequiredMixin, CompanyRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["cards"] = dashboard.cards_for(self.request)
-        context["role_labels"] = [
-            SystemRole(group.name).label for group in self.request.user.groups.all() if group.name in SystemRole.values
-        ]
+        roles = [SystemRole(group.name) for group in self.request.user.groups.all() if group.name in SystemRole.values]
+        roles.sort(key=list(SystemRole).index)
+        context["role_labels"] = [role.label for role in roles]
+        context["abilities"] = and_list([ROLE_ABILITIES[role] for role in roles])
         return context
 
 

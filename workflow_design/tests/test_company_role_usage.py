@@ -27,7 +27,7 @@ def test_a_role_used_by_a_ticket_type_and_tasks_names_them_and_its_delete_button
     assert (
         "Used by 1 user ("
         + str(tenant.member)
-        + "), 2 task definitions (Triage the request, Fix the problem) and 1 ticket definition (IT support request)."
+        + "), 2 task definitions (Triage the request, Fix the problem), and 1 ticket definition (IT support request)."
     ) in row
     assert "disabled" in row and "company-role-delete" not in row
 
