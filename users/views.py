@@ -234,7 +234,7 @@ def impersonate(request: HttpRequest) -> HttpResponse:
         company_id = request.POST.get("company", "")
         company = get_object_or_404(Company, pk=int(company_id) if company_id.isdigit() else 0)
         services.impersonation_start(request=request, company=company)
-        messages.info(request, f"You are now acting inside {company}. Every change records you as the real user.")
+        # No message: the impersonation bar on every page says it (once).
         return redirect("dashboard")
     search = search_text(request)
     companies = selectors.companies_for_staff(search=search)
