@@ -72,6 +72,17 @@ def company_signup(*, company_name: str, email: str, password: str, first_name: 
     return user
 
 
+@transaction.atomic
+def company_create(*, name: str, detail: str) -> Company:
+    """A company with no users yet (e.g. for `import_bundle --create-company`); staff reach it by impersonating.
+
+    `detail` says where it came from in the audit record.
+    """
+    company = Company.objects.create(name=name.strip())
+    audit_record(company=company, actor=None, action=AuditEvent.Action.COMPANY_SIGNUP, detail=detail)
+    return company
+
+
 def _active_admins(company: Company) -> Iterable[User]:
     return User.objects.for_company(company).filter(is_active=True, groups__name=SystemRole.ADMIN)
 
