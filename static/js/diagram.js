@@ -4,7 +4,8 @@
  * is in or near view. Until then the page works and the box says that the diagram is being drawn.
  * - Diagrams that htmx swaps in (the editor after each change) are drawn the same way.
  * - A drawn box gets data-drawn="true"; the drawing keeps a legible size (never below MIN_SCALE of Mermaid's)
- *   and the box scrolls when the drawing is wider, instead of the text shrinking to fit a phone.
+ *   and the box scrolls when the drawing is wider (data-wide: it says so, and the mouse can drag it), instead
+ *   of the text shrinking to fit a phone.
  */
 (function () {
   "use strict";
@@ -48,9 +49,28 @@
     var scale = Math.max(Math.min(1, room / view.width), MIN_SCALE);
     svg.style.width = Math.round(view.width * scale) + "px";
     svg.style.height = Math.round(view.height * scale) + "px";
+    // A drawing wider than its box says so, and can be dragged (pan) as well as scrolled.
+    box.toggleAttribute("data-wide", view.width * scale > room + 1);
     // Start sits at the top middle: show the middle of a drawing wider than its box.
     box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
   }
+
+  // Drag a wide drawing with the mouse (fingers scroll it natively).
+  var drag = null;
+  document.addEventListener("pointerdown", function (event) {
+    var box = event.pointerType === "mouse" && event.button === 0 && event.target.closest("[data-diagram][data-wide]");
+    if (!box) { return; }
+    drag = { box: box, x: event.clientX, y: event.clientY, left: box.scrollLeft, top: box.scrollTop };
+    box.classList.add("dragging");
+    event.preventDefault();
+  });
+  document.addEventListener("pointermove", function (event) {
+    if (!drag) { return; }
+    drag.box.scrollLeft = drag.left - (event.clientX - drag.x);
+  });
+  document.addEventListener("pointerup", function () {
+    if (drag) { drag.box.classList.remove("dragging"); drag = null; }
+  });
 
   function draw(box) {
     // One drawing at a time: Mermaid renders in a shared scratch element.

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, log_in, screenshot, swapped_in, visit
+from tests.browser.conftest import PHONE, click_and_load, log_in, screenshot, swapped_in, visit
 from users.roles import SystemRole
 from users.tests.factories import TEST_PASSWORD, CompanyFactory, UserFactory
 from workflow_design import services
@@ -77,6 +77,29 @@ def test_artwork_diagram_words_never_overlap_and_conditions_read_as_words(page):
     expect(box).to_contain_text("production_approved is true")
     assert "{" not in texts and "var" not in texts
     screenshot(page, "diagram-artwork-detail")
+    assert page.console_errors == []
+
+
+def test_artwork_diagram_in_the_editor_keeps_its_words_apart(page):
+    creator, workflow = artwork_process()
+    log_in(page, creator.email, TEST_PASSWORD)
+    visit(page, f"/design/workflows/{workflow.pk}/")
+    click_and_load(page.get_by_role("button", name="Edit as new draft"))
+    expect(page.get_by_role("heading", name="Edit “Artwork approval with production gate”")).to_be_visible()
+    box = drawn(page)
+    found = box.evaluate(DIAGRAM_BOXES)
+    labels = found["labels"]
+    assert [(a["text"], b["text"]) for i, a in enumerate(labels) for b in labels[i + 1 :] if overlaps(a, b)] == []
+    # Wider than the editor's column: it says so, and the mouse drags it sideways.
+    expect(box.get_by_text("scroll or drag sideways")).to_be_visible()
+    left = box.evaluate("(box) => box.scrollLeft")
+    area = box.bounding_box()
+    page.mouse.move(area["x"] + area["width"] / 2, area["y"] + area["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["width"] / 2 + 60, area["y"] + area["height"] / 2)
+    page.mouse.up()
+    assert box.evaluate("(box) => box.scrollLeft") == left - 60
+    screenshot(page, "diagram-artwork-editor")
     assert page.console_errors == []
 
 
