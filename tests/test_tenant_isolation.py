@@ -24,7 +24,7 @@ from workflow_design.tests.factories import (
     WorkflowDefinitionFactory,
     WorkflowTransitionFactory,
 )
-from workflow_ops.tests.factories import running_ticket, stopped_ticket
+from workflow_ops.tests.factories import attach, running_ticket, stopped_ticket
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,11 @@ def other_error(other: Tenant) -> dict:
     return {"pk": stopped_ticket(other.company).pk}
 
 
+def other_upload(other: Tenant) -> dict:
+    ticket = running_ticket(other.company)
+    return {"pk": attach(ticket, ticket.requester)[0].pk}
+
+
 def other_published_ticket_type(other: Tenant) -> dict:
     return {"type_pk": running_ticket(other.company).ticket_type_id}
 
@@ -100,6 +105,10 @@ CROSS_COMPANY_URLS = [
     CrossCompanyUrl("ops:ticket-submit", other_published_ticket_type),
     CrossCompanyUrl("ops:ticket-detail", other_ticket, ("get",)),
     CrossCompanyUrl("ops:ticket-cancel", other_ticket, ("post",)),
+    CrossCompanyUrl("ops:ticket-priority", other_ticket, ("post",)),
+    CrossCompanyUrl("ops:ticket-comment", other_ticket, ("post",)),
+    CrossCompanyUrl("ops:ticket-attach", other_ticket, ("post",)),
+    CrossCompanyUrl("ops:attachment-download", other_upload, ("get",)),
     CrossCompanyUrl("ops:task-detail", other_running_task),
     CrossCompanyUrl("ops:task-claim", other_running_task, ("post",)),
     CrossCompanyUrl("ops:task-assign", other_running_task, ("post",)),
@@ -108,6 +117,8 @@ CROSS_COMPANY_URLS = [
     CrossCompanyUrl("ops:error-retry", other_error, ("post",)),
     CrossCompanyUrl("ops:error-review", other_error, ("post",)),
     CrossCompanyUrl("ops:error-resolve", other_error, ("post",)),
+    CrossCompanyUrl("ops:inbox-retry", other_error, ("post",)),
+    CrossCompanyUrl("ops:inbox-assign", other_running_task, ("post",)),
 ]
 
 # Who asks: one user per single system role, the all-roles owner, and staff

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "users.context_processors.tenancy",
+                "workflow_ops.context_processors.work_counts",
             ],
             # {% partialdef %} everywhere without a {% load %} line.
             "builtins": ["template_partials.templatetags.partials"],
@@ -108,7 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "users.backends.CompanyUserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -259,6 +260,33 @@ DEMO_ACTION_BASE_URL = env("DEMO_ACTION_BASE_URL", default="http://127.0.0.1:800
 ACTION_RUNNER = "workflow_ops.actions.runner.NotRunningYet"
 # How long a completed task may wait to be advanced before the recovery sweep takes it over.
 RECOVERY_GRACE_SECONDS = env.int("RECOVERY_GRACE_SECONDS", default=60)
+# Files attached to tickets (and `file` fields of forms): the largest accepted, and the kinds
+# accepted. A file's kind comes from its name's extension and must be on this list; its first
+# bytes must then agree (a program or a web page renamed .pdf is refused: workflow_ops.services.attachments).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_CONTENT_TYPES = env.list(
+    "ATTACHMENT_CONTENT_TYPES",
+    default=[
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "text/plain",
+        "text/csv",
+        "application/rtf",
+        "application/zip",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+    ],
+)
 
 LOGGING = {
     "version": 1,

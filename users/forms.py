@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 
 from ticketflower.forms import StyledFormMixin
-from users.models import Company, CompanyRole, User
+from users.models import Company, CompanyRole, User, time_zone_choices
 from users.roles import ROLE_DESCRIPTIONS, SystemRole
 
 
@@ -39,6 +39,12 @@ class SignupForm(StyledFormMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validators_help_text_html(),
     )
+    # Filled in by the browser (static/js/timezone.js); UTC when it cannot tell.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}))
+
+    def clean_time_zone(self) -> str:
+        zone = self.cleaned_data.get("time_zone", "")
+        return zone if zone in dict(time_zone_choices()) else "UTC"
 
     def clean_company_name(self) -> str:
         name = self.cleaned_data["company_name"].strip()
@@ -157,4 +163,17 @@ class CompanyRoleForm(StyledFormMixin, forms.Form):
             clashes = clashes.exclude(pk=self.instance.pk)
         if clashes.exists():
             raise ValidationError(f"Your company already has a role named “{name}”.")
+        return name
+
+
+class CompanySettingsForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(max_length=255, label="Company name")
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices, label="Time zone", help_text="Every time on every page shows in this time zone."
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError("Enter the company's name.")
         return name

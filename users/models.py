@@ -6,6 +6,8 @@ company defines itself to decide who may submit which ticket types.
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -14,8 +16,14 @@ from django.db.models.functions import Lower
 from users.querysets import CompanyQuerySet
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
+
+
 class Company(models.Model):
     name = models.CharField(max_length=255)
+    # Every time on every page shows in it (the middleware activates it per request).
+    time_zone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -118,6 +126,7 @@ class AuditEvent(models.Model):
 
     class Action(models.TextChoices):
         COMPANY_SIGNUP = "company_signup", "Company signed up"
+        COMPANY_UPDATED = "company_updated", "Company settings changed"
         USER_ADDED = "user_added", "User added"
         USER_UPDATED = "user_updated", "User updated"
         USER_DEACTIVATED = "user_deactivated", "User deactivated"

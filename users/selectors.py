@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group
 from django.db.models import Count, Q, QuerySet
 
 from users.models import Company, CompanyRole, User
@@ -37,3 +38,20 @@ def companies_for_staff(*, search: str = "") -> QuerySet[Company]:
     if search:
         companies = companies.filter(name__icontains=search)
     return companies.order_by("name")
+
+
+def _codename(permission: str) -> str:
+    return permission.split(".", 1)[1]
+
+
+def users_with_permission(company: Company | int, permission: str) -> QuerySet[User]:
+    """Active users of the company whose system roles grant `permission` ("users.work_tasks").
+
+    Written as semi-joins (no DISTINCT), so callers may lock the rows (FOR UPDATE).
+    """
+    groups = Group.objects.filter(
+        permissions__codename=_codename(permission), permissions__content_type__app_label="users"
+    ).values("pk")
+    members = User.groups.through.objects.filter(group_id__in=groups).values("user_id")
+    company_id = company.pk if isinstance(company, Company) else company
+    return User.objects.filter(company_id=company_id, is_active=True, pk__in=members)

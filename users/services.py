@@ -56,9 +56,11 @@ def _assert_same_company(company: Company, roles: Iterable[CompanyRole]) -> None
 
 
 @transaction.atomic
-def company_signup(*, company_name: str, email: str, password: str, first_name: str, last_name: str) -> User:
+def company_signup(
+    *, company_name: str, email: str, password: str, first_name: str, last_name: str, time_zone: str = "UTC"
+) -> User:
     """Create a company and its first user, who holds all five system roles."""
-    company = Company.objects.create(name=company_name.strip())
+    company = Company.objects.create(name=company_name.strip(), time_zone=time_zone or "UTC")
     user = User.objects.create_user(
         email=email, password=password, first_name=first_name, last_name=last_name, company=company
     )
@@ -180,6 +182,21 @@ def company_role_update(*, role: CompanyRole, actor: Actor, name: str, descripti
     detail = role.name if old_name == role.name else f"{old_name} → {role.name}"
     audit_record(company=role.company, actor=actor, action=AuditEvent.Action.ROLE_UPDATED, detail=detail)
     return role
+
+
+@transaction.atomic
+def company_settings_update(*, company: Company, actor: Actor, name: str, time_zone: str) -> Company:
+    """Rename the company or change the time zone its pages show times in."""
+    changes = []
+    if company.name != name.strip():
+        changes.append(f"name {company.name!r} → {name.strip()!r}")
+    if company.time_zone != time_zone:
+        changes.append(f"time zone {company.time_zone} → {time_zone}")
+    company.name, company.time_zone = name.strip(), time_zone
+    company.save(update_fields=["name", "time_zone"])
+    if changes:
+        audit_record(company=company, actor=actor, action=AuditEvent.Action.COMPANY_UPDATED, detail="; ".join(changes))
+    return company
 
 
 USAGE_NAMES_SHOWN = 5

@@ -8,10 +8,12 @@ is simply "not found" (a 404), never "forbidden".
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 
 from users.models import Company
 
@@ -40,7 +42,15 @@ class CompanyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.company, request.impersonating = resolve_company(request)
-        return self.get_response(request)
+        if request.company is None:
+            return self.get_response(request)
+        # Times on every page read in the company's own time zone.
+        try:
+            zone = ZoneInfo(request.company.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        with timezone.override(zone):
+            return self.get_response(request)
 
 
 class CompanyRequiredMixin:

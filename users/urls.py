@@ -16,6 +16,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("company/", views.CompanySettingsView.as_view(), name="company-settings"),
     path("team/", views.TeamListView.as_view(), name="team"),
     path("team/new/", views.TeamMemberCreateView.as_view(), name="team-add"),
     path("team/<int:pk>/edit/", views.TeamMemberUpdateView.as_view(), name="team-edit"),

@@ -20,6 +20,7 @@ from ticketflower.views import HtmxPartialMixin, search_text
 from users import dashboard, selectors, services
 from users.forms import (
     CompanyRoleForm,
+    CompanySettingsForm,
     EmailAuthenticationForm,
     SignupForm,
     TeamMemberCreateForm,
@@ -42,7 +43,7 @@ class SignupView(FormView):
 
     def form_valid(self, form: SignupForm) -> HttpResponse:
         user = services.company_signup(**form.cleaned_data)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, user, backend="users.backends.CompanyUserBackend")
         messages.success(self.request, f"Welcome to TicketFlower, {user.first_name}! {user.company} is ready.")
         return redirect("dashboard")
 
@@ -261,3 +262,20 @@ class HomeView(TemplateView):
         if request.user.is_authenticated:
             return DashboardView.as_view()(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+
+class CompanySettingsView(LoginRequiredMixin, CompanyRequiredMixin, TeamPermissionMixin, FormView):
+    """The company's name and the time zone every page shows times in (company admins)."""
+
+    template_name = "users/company_settings.html"
+    form_class = CompanySettingsForm
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"name": self.request.company.name, "time_zone": self.request.company.time_zone}
+
+    def form_valid(self, form: CompanySettingsForm) -> HttpResponse:
+        services.company_settings_update(
+            company=self.request.company, actor=Actor.from_request(self.request), **form.cleaned_data
+        )
+        messages.success(self.request, "Company settings saved.")
+        return redirect("company-settings")

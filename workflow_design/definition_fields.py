@@ -344,6 +344,16 @@ TICKET_TYPE_FIELDS = FieldTable(
         canonical=lambda names: sorted(names or []),
         form_field=_allowed_roles_field,
     ),
+    DefinitionField(
+        "requester_sets_priority",
+        {"type": "boolean"},
+        default=False,
+        form_field=lambda company: forms.BooleanField(
+            required=False,
+            label="Submitters choose the priority",
+            help_text="Off: every ticket starts at normal priority and ticket admins change it.",
+        ),
+    ),
 )
 
 COMPANY_ROLE_FIELDS = FieldTable(

@@ -270,6 +270,8 @@ class TicketDefinition(models.Model):
     allowed_roles = models.ManyToManyField(
         CompanyRole, blank=True, related_name="ticket_definitions", help_text="Empty: everyone may submit."
     )
+    # Whether the person asking chooses the priority (ticket admins always may).
+    requester_sets_priority = models.BooleanField(default=False)
     status = FSMField(default=DefinitionStatus.DRAFT, choices=DefinitionStatus.choices, db_index=True)
     # Counts real changes: a ticket keeps the version (and a snapshot of the fields) it was submitted with.
     version = models.PositiveIntegerField(default=1, help_text="Bumped when a saved change changes something.")

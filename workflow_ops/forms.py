@@ -14,11 +14,18 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 
 from ticketflower.forms import StyledFormMixin
-from users.models import User
+from users.models import Company, User
+from users.roles import PERM_WORK_TASKS
+from users.selectors import users_with_permission
 from workflow_design.schema_builder import ordered_field_names
-from workflow_ops.models import Priority
+from workflow_ops.models import OPEN_TASK_STATUSES, FileUpload, Priority, TaskInstance, upload_id_from_ref
 
 MAX_TEXT = 10_000
 
@@ -47,9 +54,49 @@ def _field_for(name: str, prop: dict[str, Any], required: bool) -> forms.Field:
     if fmt == "textarea":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **lengths, **common)
     if fmt == "file":
-        # Attachments arrive with the conversation work; until then a file field takes a link or a note.
-        return forms.CharField(**lengths, **{**common, "help_text": common["help_text"] or "A link to the file."})
+        # A real upload; the services keep it as a FileUpload and answer with its reference ("upload:42").
+        limit = f"At most {filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
+        help_text = f"{common['help_text']} {limit}".strip()
+        return forms.FileField(widget=UploadInput(), **{**common, "help_text": help_text})
     return forms.CharField(**lengths, **common)
+
+
+class AttachedFile:
+    """An already attached file as the file input shows it: its name, linked to its download."""
+
+    def __init__(self, upload_id: int, name: str) -> None:
+        self.name = name
+        self.url = reverse("ops:attachment-download", args=[upload_id])
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UploadInput(forms.ClearableFileInput):
+    """A file input that knows a `file` field's stored answer ("upload:42"): it shows the attached
+    file and keeps it when no new one is chosen (a draft keeps its file)."""
+
+    initial_text = "Attached"
+    input_text = "Replace with"
+    clear_checkbox_label = "Remove it"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.names: dict[int, str] = {}
+
+    def is_initial(self, value: Any) -> bool:
+        return upload_id_from_ref(value) is not None
+
+    def format_value(self, value: Any) -> Any:
+        upload_id = upload_id_from_ref(value)
+        if upload_id is not None:
+            return AttachedFile(upload_id, self.names.get(upload_id, "the attached file"))
+        return None
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+        html = super().render(name, value, attrs, renderer)
+        # On its own line under the label: "Attached: quote.pdf", then "Replace with: [file input]".
+        return format_html('<div class="attached-file">{}</div>', html) if self.is_initial(value) else html
 
 
 class SchemaForm(StyledFormMixin, forms.Form):
@@ -71,6 +118,10 @@ class SchemaForm(StyledFormMixin, forms.Form):
         answers = {}
         for name in self.data_fields:
             value = self.cleaned_data.get(name)
+            if isinstance(self.fields[name], forms.FileField):
+                if upload_id_from_ref(value) is not None:  # the attached file, kept
+                    answers[name] = value
+                continue  # new files: `uploaded_files()`; removed ones are left out
             if value in (None, "") and not isinstance(self.fields[name], forms.BooleanField):
                 continue
             answers[name] = _json(value, self.schema["properties"][name])
@@ -86,6 +137,19 @@ class SchemaForm(StyledFormMixin, forms.Form):
     def data_bound_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.data_fields]
 
+    def uploaded_files(self) -> dict[str, UploadedFile]:
+        """The new files of the `file` fields, by field: the services keep them and answer with their references."""
+        return {
+            name: value for name in self.data_fields if isinstance(value := self.cleaned_data.get(name), UploadedFile)
+        }
+
+    def name_uploads(self, uploads: list[FileUpload]) -> None:
+        """Let the `file` fields show the names of the files already attached."""
+        names = {upload.pk: upload.filename for upload in uploads}
+        for field in self.fields.values():
+            if isinstance(field.widget, UploadInput):
+                field.widget.names = names
+
 
 def _json(value: Any, prop: dict[str, Any]) -> Any:
     if isinstance(value, Decimal):
@@ -99,7 +163,9 @@ def _json(value: Any, prop: dict[str, Any]) -> Any:
 class TicketSubmitForm(SchemaForm):
     """A ticket: its title, its type's fields, and (for ticket admins) who it is for and its priority."""
 
-    def __init__(self, schema: dict[str, Any] | None, *args: Any, requesters: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, schema: dict[str, Any] | None, *args: Any, requesters: Any = None, priority: bool = False, **kwargs: Any
+    ) -> None:
         leading: dict[str, forms.Field] = {
             "title": forms.CharField(
                 max_length=200, label="Title", help_text="A short summary, e.g. “Laptop will not start”."
@@ -113,7 +179,10 @@ class TicketSubmitForm(SchemaForm):
                 empty_label="Myself",
                 help_text="File it for someone who asked you by phone or in person.",
             )
-        leading["priority"] = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL, label="Priority")
+        if priority:
+            leading["priority"] = forms.TypedChoiceField(
+                choices=Priority.choices, coerce=int, initial=Priority.NORMAL, label="Priority"
+            )
         super().__init__(schema, *args, prefix_fields=leading, **kwargs)
 
 
@@ -141,3 +210,38 @@ class AssignForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = workers
+
+
+class BulkAssignForm(StyledFormMixin, forms.Form):
+    """Ticked open tasks of the company, and the worker to give them to."""
+
+    tasks = forms.ModelMultipleChoiceField(
+        queryset=TaskInstance.objects.none(),
+        error_messages={
+            "required": "Tick the tasks to assign first.",
+            "invalid_choice": "Some ticked tasks are no longer open here. Reload the queue and try again.",
+            "invalid_pk_value": "Some ticked tasks are no longer open here. Reload the queue and try again.",
+        },
+    )
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        empty_label="Choose a worker…",
+        error_messages={
+            "required": "Choose who gets the ticked tasks.",
+            "invalid_choice": "Choose one of the company's task workers.",
+        },
+    )
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = (
+            TaskInstance.objects.for_company(company)
+            .filter(status__in=OPEN_TASK_STATUSES)
+            .select_related("definition", "ticket", "workflow")
+            .order_by("created_at", "id")
+        )
+        self.fields["assignee"].queryset = users_with_permission(company, PERM_WORK_TASKS)
+
+
+class PriorityForm(StyledFormMixin, forms.Form):
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, label="Priority")

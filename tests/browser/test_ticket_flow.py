@@ -128,8 +128,8 @@ def test_a_ticket_admin_fixes_a_stopped_ticket_and_retries_it(page, company):
     log_out(page)
 
     log_in(page, "tara@bloom.example", TEST_PASSWORD)
-    click_and_load(page.get_by_role("link", name="Errors", exact=True))
-    click_and_load(page.get_by_role("link", name="#1"))
+    click_and_load(page.get_by_role("link", name="Inbox"))
+    click_and_load(page.get_by_test_id("inbox").get_by_role("link", name="Open"))
     expect(page.get_by_test_id("error-message")).to_contain_text("No arrow after “Size” matched")
     expect(page.get_by_test_id("error-message")).to_contain_text("size.amount = 500")
     screenshot(page, "error-detail")

@@ -21,7 +21,7 @@ from workflow_design.selectors import workflow_key_choices
 class TicketTypeForm(StyledFormMixin, forms.Form):
     key = key_field(help_text="Stable name used by bundles. Leave empty to derive it from the title.")
     workflow_key = forms.ChoiceField(label="Workflow", help_text="The workflow each new ticket of this type starts.")
-    field_order = ["title", "key", "description", "workflow_key", "allowed_roles"]
+    field_order = ["title", "key", "description", "workflow_key", "allowed_roles", "requester_sets_priority"]
 
     def __init__(self, *args: Any, company: Company, instance: TicketDefinition | None = None, **kwargs: Any) -> None:
         self.base_fields = {

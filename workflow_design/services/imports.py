@@ -22,7 +22,7 @@ from django.db.models import Max
 from users.models import Company, CompanyRole
 from users.services import Actor, company_role_create
 from workflow_design.bundles import BundleInvalid, validate_bundle
-from workflow_design.definition_fields import TASK_FIELDS, TRANSITION_FIELDS, ImportContext
+from workflow_design.definition_fields import TASK_FIELDS, TICKET_TYPE_FIELDS, TRANSITION_FIELDS, ImportContext
 from workflow_design.documents import (
     normalize_ticket_type_doc,
     normalize_workflow_doc,
@@ -285,17 +285,8 @@ def _write(*, company: Company, actor: Actor | None, plan: ImportPlan) -> Import
         result.workflows[workflow.key] = workflow.version
     for index, ticket_doc in enumerate(plan.doc.get("ticket_definitions", [])):
         try:
-            ticket_type, outcome = ticket_type_upsert(
-                company=company,
-                actor=actor,
-                key=ticket_doc["key"],
-                title=ticket_doc["title"],
-                workflow_key=ticket_doc["workflow_key"],
-                description=ticket_doc.get("description", ""),
-                fields_schema=ticket_doc.get("fields_schema") or {},
-                allowed_roles=[roles[name.casefold()] for name in ticket_doc.get("allowed_roles", [])],
-                ext_ref=ticket_doc.get("ext_ref") or [],
-            )
+            values = TICKET_TYPE_FIELDS.model_values(normalize_ticket_type_doc(ticket_doc), context)
+            ticket_type, outcome = ticket_type_upsert(company=company, actor=actor, **values)
         except InvalidDefinition as error:
             raise BundleInvalid(
                 [Problem(join(join("ticket_definitions", index), p.path), p.message) for p in error.problems]

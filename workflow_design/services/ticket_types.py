@@ -13,6 +13,7 @@ from django.db import transaction
 
 from users.models import Company, CompanyRole
 from users.services import Actor
+from workflow_design.definition_fields import TICKET_TYPE_FIELDS
 from workflow_design.models import DefinitionEvent, DefinitionStatus, TicketDefinition
 from workflow_design.services.common import (
     InvalidDefinition,
@@ -38,6 +39,25 @@ def _record(ticket_type: TicketDefinition, actor: Actor | None, action: str, det
     )
 
 
+# What the services may set besides title, workflow and roles (the field table says which).
+TICKET_TYPE_SETTINGS = TICKET_TYPE_FIELDS.editable_attrs - {"title", "workflow_key", "allowed_roles"}
+
+
+def _settings(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - TICKET_TYPE_SETTINGS
+    if unknown:
+        raise TypeError(f"Unknown ticket type fields: {sorted(unknown)}")
+    cleaned = dict(fields)
+    for name in ("description",):
+        if name in cleaned:
+            cleaned[name] = (cleaned[name] or "").strip()
+    if "fields_schema" in cleaned:
+        cleaned["fields_schema"] = cleaned["fields_schema"] or {}
+    if "ext_ref" in cleaned:
+        cleaned["ext_ref"] = cleaned["ext_ref"] or []
+    return cleaned
+
+
 @transaction.atomic
 def ticket_type_create(
     *,
@@ -46,12 +66,10 @@ def ticket_type_create(
     title: str,
     workflow_key: str,
     key: str = "",
-    description: str = "",
-    fields_schema: dict | None = None,
     allowed_roles: Iterable[CompanyRole] = (),
-    ext_ref: list | None = None,
+    **fields: Any,
 ) -> TicketDefinition:
-    """A new ticket type, as a draft."""
+    """A new ticket type, as a draft. `fields`: other settings of the field table (description, …)."""
     assert_actor_of(company, actor)
     roles = assert_roles_of(company, allowed_roles)
     taken = TicketDefinition.objects.for_company(company).values_list("key", flat=True)
@@ -59,11 +77,9 @@ def ticket_type_create(
         company=company,
         key=key or unique_key(title, taken, fallback="ticket"),
         title=title.strip(),
-        description=description.strip(),
-        ext_ref=ext_ref or [],
-        fields_schema=fields_schema or {},
         workflow_key=workflow_key,
         created_by=actor_user(actor),
+        **_settings(fields),
     )
     ticket_type.allowed_roles.set(roles)
     _record(ticket_type, actor, Action.TICKET_TYPE_CREATED)
@@ -77,26 +93,17 @@ def ticket_type_update(
     actor: Actor | None,
     title: str,
     workflow_key: str,
-    description: str = "",
-    fields_schema: dict | None = None,
     allowed_roles: Iterable[CompanyRole] = (),
-    ext_ref: list | None = None,
+    **fields: Any,
 ) -> tuple[TicketDefinition, bool]:
-    """Save changes; returns the ticket type and whether anything changed.
+    """Save changes (settings not named keep their value); returns the ticket type and whether anything changed.
 
     A real change bumps `version`; saving the same values changes nothing. A
     published ticket type must stay valid, or the change is refused (InvalidDefinition).
     """
     ticket_type = TicketDefinition.objects.select_for_update().get(pk=ticket_type.pk)
     roles = assert_roles_of(ticket_type.company, allowed_roles)
-    values: dict[str, Any] = {
-        "title": title.strip(),
-        "description": description.strip(),
-        "fields_schema": fields_schema or {},
-        "workflow_key": workflow_key,
-    }
-    if ext_ref is not None:
-        values["ext_ref"] = ext_ref
+    values: dict[str, Any] = {"title": title.strip(), "workflow_key": workflow_key, **_settings(fields)}
     changed = [name for name, value in values.items() if getattr(ticket_type, name) != value]
     roles_changed = {role.pk for role in roles} != set(ticket_type.allowed_roles.values_list("pk", flat=True))
     if not changed and not roles_changed:
@@ -145,10 +152,8 @@ def ticket_type_upsert(
     key: str,
     title: str,
     workflow_key: str,
-    description: str = "",
-    fields_schema: dict | None = None,
     allowed_roles: Iterable[CompanyRole] = (),
-    ext_ref: list | None = None,
+    **fields: Any,
 ) -> tuple[TicketDefinition, str]:
     """Create or update the ticket type `key` and publish it.
 
@@ -157,14 +162,7 @@ def ticket_type_upsert(
     """
     assert_actor_of(company, actor)
     existing = TicketDefinition.objects.for_company(company).select_for_update().filter(key=key).first()
-    values = {
-        "title": title,
-        "workflow_key": workflow_key,
-        "description": description,
-        "fields_schema": fields_schema,
-        "allowed_roles": allowed_roles,
-        "ext_ref": ext_ref or [],
-    }
+    values = {"title": title, "workflow_key": workflow_key, "allowed_roles": allowed_roles, **fields}
     if existing is None:
         ticket_type = ticket_type_create(company=company, actor=actor, key=key, **values)
         outcome = "created"

@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import Group
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from users.models import Company, CompanyRole, User
 from users.roles import PERM_MANAGE_TICKETS, PERM_WORK_TASKS
+from users.selectors import users_with_permission
 from users.services import Actor
 from workflow_design.models import SAME_AS_PREFIX, Assignment
 from workflow_design.plans import TaskPlan, workflow_plan_by_id
@@ -48,23 +48,6 @@ class Choice:
     user: User | None
     reason: str
     pool: bool = False  # waiting on purpose for someone to claim it, rather than for want of anyone
-
-
-def _codename(permission: str) -> str:
-    return permission.split(".", 1)[1]
-
-
-def users_with_permission(company: Company | int, permission: str) -> QuerySet[User]:
-    """Active users of the company whose system roles grant `permission` ("users.work_tasks").
-
-    Written as semi-joins (no DISTINCT), so callers may lock the rows (FOR UPDATE).
-    """
-    groups = Group.objects.filter(
-        permissions__codename=_codename(permission), permissions__content_type__app_label="users"
-    ).values("pk")
-    members = User.groups.through.objects.filter(group_id__in=groups).values("user_id")
-    company_id = company.pk if isinstance(company, Company) else company
-    return User.objects.filter(company_id=company_id, is_active=True, pk__in=members)
 
 
 def eligible_workers(company: Company | int, role_id: int | None) -> QuerySet[User]:

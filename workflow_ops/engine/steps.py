@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from users.roles import PERM_MANAGE_TICKETS
+from users.selectors import users_with_permission
 from users.services import Actor
-from workflow_ops.engine.assignment import users_with_permission
 from workflow_ops.engine.errors import EngineError
 from workflow_ops.models import (
     ErrorAttempt,

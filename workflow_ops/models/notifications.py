@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     WORKFLOW_ERROR = "workflow_error", "Workflow stopped"
     REMINDER = "reminder", "Reminder"
     ESCALATION = "escalation", "Escalation"
+    COMMENT = "comment", "New comment"
 
 
 class Notification(models.Model):

@@ -91,6 +91,17 @@ class TaskInstance(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["ticket", "created_at"]),
             models.Index(fields=["next_remind_at"], condition=Q(next_remind_at__isnull=False), name="wo_task_remind"),
             models.Index(fields=["escalate_at"], condition=Q(escalate_at__isnull=False), name="wo_task_escalate"),
+            # The task queue's default (open tasks, due soonest first) and its archive (latest finished first).
+            models.Index(
+                fields=["company", "due_at", "created_at"],
+                condition=Q(status__in=[status.value for status in OPEN_TASK_STATUSES]),
+                name="wo_task_open_due",
+            ),
+            models.Index(
+                fields=["company", "-completed_at"],
+                condition=Q(status__in=["completed", "cancelled"]),
+                name="wo_task_archive",
+            ),
             models.Index(
                 fields=["completed_at"],
                 condition=Q(status="completed", advanced_at__isnull=True),
@@ -137,7 +148,7 @@ class TaskInstance(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=status, source=list(OPEN_TASK_STATUSES), target=TaskStatus.CANCELLED)
     def cancel(self) -> None:
-        pass
+        self.completed_at = timezone.now()  # finished, though not done: the archive sorts by it
 
     @transition(field=status, source=[TaskStatus.QUEUED, TaskStatus.WAITING], target=TaskStatus.ERROR)
     def fail(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from users.models import Company
@@ -17,11 +18,13 @@ class TicketStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Priority(models.TextChoices):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
+class Priority(models.IntegerChoices):
+    """Stored as a number so that queues sort by it (urgent first)."""
+
+    LOW = 1, "Low"
+    NORMAL = 2, "Normal"
+    HIGH = 3, "High"
+    URGENT = 4, "Urgent"
 
 
 CANCELLED_OUTCOME = "Cancelled"
@@ -49,7 +52,7 @@ class TicketInstance(ConcurrentTransitionMixin, models.Model):
     # The published workflow version it runs on; later versions never change it.
     workflow_definition = models.ForeignKey(WorkflowDefinition, on_delete=models.PROTECT, related_name="tickets")
     data = models.JSONField(default=dict, blank=True)
-    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_tickets")
     # Who filled in the form: a ticket admin may file a ticket on someone's behalf.
     submitted_by = models.ForeignKey(
@@ -73,6 +76,14 @@ class TicketInstance(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["company", "status", "-created_at"]),
             models.Index(fields=["company", "requester", "status"]),
+            # The archive: finished and cancelled tickets, newest closed first.
+            models.Index(fields=["company", "-closed_at"], condition=~Q(status="open"), name="wo_ticket_archive"),
+            # The ticket queue's default: open tickets, urgent first, oldest first within a priority.
+            models.Index(
+                fields=["company", "-priority", "created_at"],
+                condition=Q(status="open"),
+                name="wo_ticket_open_priority",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from users.models import Company, User
 from users.roles import PERM_MANAGE_TICKETS, PERM_WORK_TASKS
 from workflow_ops.models import OPEN_TASK_STATUSES, WORKABLE, TaskInstance, TaskStatus
 
-TASK_LIST_RELATED = ("definition", "ticket", "ticket__requester", "assigned_to")
+TASK_LIST_RELATED = ("definition__assignee_role", "ticket__requester", "assigned_to", "completed_by")
 
 
 def my_open_tasks(company: Company, user: User) -> QuerySet[TaskInstance]:

@@ -18,14 +18,18 @@ from users.models import Company, User
 from users.roles import PERM_MANAGE_TICKETS
 from workflow_design.schema_builder import ordered_field_names
 from workflow_ops.models import (
+    Comment,
     ErrorStatus,
+    FileUpload,
     StatusChange,
     Subject,
     TaskInstance,
     TaskStatus,
     TicketInstance,
     WorkflowError,
+    upload_id_from_ref,
 )
+from workflow_ops.selectors.conversation import AttachmentGroup, attachment_groups, visible_comments, visible_uploads
 
 
 def visible_tickets(company: Company, user: User) -> QuerySet[TicketInstance]:
@@ -44,6 +48,31 @@ def is_staff_on(ticket: TicketInstance, user: User, tasks: list[TaskInstance]) -
     return any(user.pk in (task.assigned_to_id, task.completed_by_id) for task in tasks)
 
 
+def may_see_ticket(ticket: TicketInstance, user: User) -> bool:
+    """`visible_tickets` for one ticket, and only inside the user's own company (staff impersonating excepted)."""
+    if not (user.is_superuser or user.company_id == ticket.company_id):
+        return False
+    return visible_tickets(ticket.company, user).filter(pk=ticket.pk).exists()
+
+
+def is_staff_on_ticket(ticket: TicketInstance, user: User) -> bool:
+    """`is_staff_on` when the ticket's tasks are not at hand: one query at most."""
+    if user.has_perm(PERM_MANAGE_TICKETS):
+        return True
+    return TaskInstance.objects.filter(ticket=ticket).filter(Q(assigned_to=user) | Q(completed_by=user)).exists()
+
+
+def downloadable_uploads(company: Company, user: User) -> QuerySet[FileUpload]:
+    """Files this user may download: on tickets they may see; a task answer's files for staff on its ticket only."""
+    uploads = FileUpload.objects.for_company(company).filter(ticket__in=visible_tickets(company, user))
+    if user.has_perm(PERM_MANAGE_TICKETS):
+        return uploads
+    worked_on = TaskInstance.objects.filter(ticket=OuterRef("ticket")).filter(
+        Q(assigned_to=user) | Q(completed_by=user)
+    )
+    return uploads.filter(Q(task__isnull=True) | Exists(worked_on))
+
+
 def with_open_errors(tickets: QuerySet[TicketInstance]) -> QuerySet[TicketInstance]:
     """Annotate `stopped`: the ticket has an unresolved workflow error (a derived state, not a status)."""
     open_error = WorkflowError.objects.filter(ticket=OuterRef("pk")).exclude(status=ErrorStatus.RESOLVED)
@@ -54,7 +83,7 @@ def my_tickets(company: Company, user: User) -> QuerySet[TicketInstance]:
     """Tickets the user asked for or filed, newest first, with their current step and assignee."""
     tickets = TicketInstance.objects.for_company(company).filter(Q(requester=user) | Q(submitted_by=user))
     return with_open_errors(tickets).select_related(
-        "ticket_type", "workflow__current_task__definition", "workflow__current_task__assigned_to"
+        "ticket_type", "requester", "workflow__current_task__definition", "workflow__current_task__assigned_to"
     )
 
 
@@ -77,20 +106,40 @@ class TicketPage:
     open_errors: list[WorkflowError]
     staff: bool
     data_rows: list[tuple[str, Any]] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    attachments: list[AttachmentGroup] = field(default_factory=list)
 
     @property
     def stopped(self) -> bool:
         return bool(self.open_errors)
 
 
-def data_rows(schema: dict[str, Any] | None, data: dict[str, Any]) -> list[tuple[str, Any]]:
-    """(label, value) for each field of a schema, in form order; values not in the schema last."""
+# What a `file` field shows when its upload is not one this person may open.
+UNAVAILABLE_FILE = "A file (not available to you)"
+
+
+def data_rows(
+    schema: dict[str, Any] | None, data: dict[str, Any], uploads: dict[int, FileUpload] | None = None
+) -> list[tuple[str, Any]]:
+    """(label, value) for each field of a schema, in form order; values not in the schema last.
+
+    With `uploads` (by id), a `file` field's answer ("upload:42") becomes its FileUpload: a download link.
+    """
     properties = (schema or {}).get("properties") or {}
     rows = [
-        (properties[name].get("title") or name, data.get(name)) for name in ordered_field_names(schema) if name in data
+        (properties[name].get("title") or name, _shown(properties[name], data.get(name), uploads))
+        for name in ordered_field_names(schema)
+        if name in data
     ]
     rows += [(name, value) for name, value in data.items() if name not in properties]
     return rows
+
+
+def _shown(prop: dict[str, Any], value: Any, uploads: dict[int, FileUpload] | None) -> Any:
+    upload_id = upload_id_from_ref(value) if prop.get("format") == "file" else None
+    if upload_id is None or uploads is None:
+        return value
+    return uploads.get(upload_id, UNAVAILABLE_FILE)
 
 
 def ticket_page(ticket: TicketInstance, user: User) -> TicketPage:
@@ -105,6 +154,7 @@ def ticket_page(ticket: TicketInstance, user: User) -> TicketPage:
     changes = list(StatusChange.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "id"))
     workflow = getattr(ticket, "workflow", None)
     current = next((task for task in tasks if workflow and task.pk == workflow.current_task_id), None)
+    uploads = visible_uploads(ticket, staff=staff)
     return TicketPage(
         ticket=ticket,
         tasks=tasks,
@@ -112,7 +162,9 @@ def ticket_page(ticket: TicketInstance, user: User) -> TicketPage:
         timeline=timeline(changes, tasks, staff=staff),
         open_errors=errors,
         staff=staff,
-        data_rows=data_rows(ticket.fields_schema, ticket.data),
+        data_rows=data_rows(ticket.fields_schema, ticket.data, {upload.pk: upload for upload in uploads}),
+        comments=visible_comments(ticket, staff=staff),
+        attachments=attachment_groups(uploads),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -20,8 +21,10 @@ from workflow_ops.models import (
     TaskInstance,
     TaskStatus,
     TicketStatus,
+    upload_id_from_ref,
 )
-from workflow_ops.services.common import InvalidData, NotAllowed, schema_errors
+from workflow_ops.services.attachments import answer_errors, file_errors, store_answer_files
+from workflow_ops.services.common import InvalidData, NotAllowed
 from workflow_ops.transitions import change_status, status_change
 
 
@@ -37,9 +40,17 @@ def _require_assignee(task: TaskInstance, user: User) -> None:
 
 
 @transaction.atomic
-def task_save_draft(*, task: TaskInstance, actor: Actor, output: dict[str, Any]) -> TaskInstance:
-    """Keep what the assignee has filled in so far; the first draft starts the task."""
+def task_save_draft(
+    *, task: TaskInstance, actor: Actor, output: dict[str, Any], files: dict[str, UploadedFile] | None = None
+) -> TaskInstance:
+    """Keep what the assignee has filled in so far (new files of `file` fields too); the first draft starts the task."""
     _require_assignee(task, actor.user)
+    schema = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id].output_schema
+    errors = file_errors(schema=schema, data=output, files=files, ticket_id=task.ticket_id)
+    if errors:
+        raise InvalidData(errors)
+    if files:
+        output = {**output, **store_answer_files(ticket=task.ticket, actor=actor, files=files, task=task)}
     task.output_data = output
     try:
         if task.status == TaskStatus.ASSIGNED:
@@ -54,19 +65,24 @@ def task_save_draft(*, task: TaskInstance, actor: Actor, output: dict[str, Any])
     return task
 
 
-def task_complete(*, task: TaskInstance, actor: Actor, output: dict[str, Any]) -> TaskInstance:
+def task_complete(
+    *, task: TaskInstance, actor: Actor, output: dict[str, Any], files: dict[str, UploadedFile] | None = None
+) -> TaskInstance:
     """Complete a task with its output; the workflow moves on after the commit.
 
     The completion commits on its own (durable): nothing that happens when the
     workflow moves on can undo it. Two people completing one task at once: the
-    first wins, the other gets NotAllowed. Raises InvalidData (by field).
+    first wins, the other gets NotAllowed. `files`: new files of `file` fields, kept
+    as uploads of the ticket (for this task). Raises InvalidData (by field).
     """
     schema = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id].output_schema
-    errors = schema_errors(schema, output)
+    errors = answer_errors(schema=schema, data=output, files=files, ticket_id=task.ticket_id)
     if errors:
         raise InvalidData(errors)
     with transaction.atomic(durable=True):
         _require_assignee(task, actor.user)
+        if files:
+            output = {**output, **store_answer_files(ticket=task.ticket, actor=actor, files=files, task=task)}
         task.output_data = output
         task.completed_at = timezone.now()
         task.completed_by = actor.user
@@ -87,7 +103,7 @@ def task_complete(*, task: TaskInstance, actor: Actor, output: dict[str, Any]) -
 def _summary(output: dict[str, Any]) -> str:
     """ ": approve" — the first short text answer, as timelines show a decision."""
     for value in output.values():
-        if isinstance(value, str) and 0 < len(value) <= 40:
+        if isinstance(value, str) and 0 < len(value) <= 40 and upload_id_from_ref(value) is None:
             return f": {value}"
     return "."
 
@@ -145,7 +161,9 @@ def stuck_after(task: TaskInstance) -> bool:
 
 
 @transaction.atomic
-def task_correct_output(*, task: TaskInstance, actor: Actor, output: dict[str, Any]) -> TaskInstance:
+def task_correct_output(
+    *, task: TaskInstance, actor: Actor, output: dict[str, Any], files: dict[str, UploadedFile] | None = None
+) -> TaskInstance:
     """A ticket admin corrects the answer of a task the workflow is stuck after, before retrying.
 
     The correction is recorded in the ticket's history with what changed.
@@ -156,9 +174,11 @@ def task_correct_output(*, task: TaskInstance, actor: Actor, output: dict[str, A
     if not stuck_after(task) or task.ticket.status != TicketStatus.OPEN:
         raise NotAllowed("Only the answer of a task the workflow is stuck after can be corrected.")
     schema = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id].output_schema
-    errors = schema_errors(schema, output)
+    errors = answer_errors(schema=schema, data=output, files=files, ticket_id=task.ticket_id)
     if errors:
         raise InvalidData(errors)
+    if files:
+        output = {**output, **store_answer_files(ticket=task.ticket, actor=actor, files=files, task=task)}
     before = task.output_data
     changes = ", ".join(
         f"{name} {before.get(name)!r} → {output.get(name)!r}"

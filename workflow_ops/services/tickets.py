@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,8 +29,9 @@ from workflow_ops.models import (
     WorkflowInstance,
     WorkflowStatus,
 )
-from workflow_ops.services.common import InvalidData, NotAllowed, schema_errors
-from workflow_ops.transitions import change_status, record_created
+from workflow_ops.services.attachments import answer_errors, store_answer_files
+from workflow_ops.services.common import InvalidData, NotAllowed
+from workflow_ops.transitions import change_status, record_created, status_change
 
 MAX_TITLE_LENGTH = 200
 
@@ -46,6 +48,11 @@ def may_submit_for_others(user: User) -> bool:
     return user.has_perm(PERM_MANAGE_TICKETS)
 
 
+def may_choose_priority(user: User, ticket_type: TicketDefinition) -> bool:
+    """Ticket admins always; the person asking where the ticket type lets them."""
+    return user.has_perm(PERM_MANAGE_TICKETS) or ticket_type.requester_sets_priority
+
+
 @transaction.atomic
 def ticket_submit(
     *,
@@ -55,11 +62,14 @@ def ticket_submit(
     title: str,
     data: dict[str, Any],
     requester: User | None = None,
-    priority: str = Priority.NORMAL,
+    priority: int = Priority.NORMAL,
+    files: dict[str, UploadedFile] | None = None,
 ) -> TicketInstance:
     """Check and save a new ticket; its workflow and first task start after the commit.
 
     `requester`: who the ticket is for, when a ticket admin files it on their behalf.
+    `files`: the new files of the form's `file` fields, by field; each is kept as an
+    upload of the ticket and its field's answer is the upload's reference.
     Raises NotAllowed (the type is not open to the requester) or InvalidData (by field).
     """
     user = actor.user
@@ -70,7 +80,7 @@ def ticket_submit(
         raise NotAllowed("Only ticket admins may submit a ticket on someone else's behalf.")
     if not submittable_ticket_types(company=company, user=requester).filter(pk=ticket_type.pk).exists():
         raise NotAllowed(f"“{ticket_type.title}” is not open to {requester} for new tickets.")
-    errors = schema_errors(ticket_type.fields_schema, data)
+    errors = answer_errors(schema=ticket_type.fields_schema, data=data, files=files, ticket_id=None)
     title = title.strip()
     if not title:
         errors["title"] = ["Give the ticket a short title."]
@@ -78,6 +88,8 @@ def ticket_submit(
         errors["title"] = [f"Keep the title to {MAX_TITLE_LENGTH} characters."]
     if priority not in Priority.values:
         errors["priority"] = ["Choose a priority from the list."]
+    elif priority != Priority.NORMAL and not may_choose_priority(user, ticket_type):
+        raise NotAllowed(f"“{ticket_type.title}” tickets start at normal priority; a ticket admin can change it.")
     if errors:
         raise InvalidData(errors)
     workflow = workflow_for_new_ticket(ticket_type)
@@ -96,6 +108,9 @@ def ticket_submit(
         requester=requester,
         submitted_by=user,
     )
+    if files:
+        ticket.data = {**data, **store_answer_files(ticket=ticket, actor=actor, files=files)}
+        ticket.save(update_fields=["data"])
     on_behalf = requester if requester != user else None
     note = f"Submitted for {requester.get_full_name() or requester.email}." if on_behalf else "Submitted."
     record_created(ticket, actor=actor, note=note, on_behalf_of=on_behalf)
@@ -126,7 +141,7 @@ def ticket_cancel(*, ticket: TicketInstance, actor: Actor, reason: str) -> Ticke
         raise NotAllowed(f"Ticket #{ticket.number} is already {ticket.get_status_display().lower()}.")
     note = f"Cancelled: {reason}"
     for task in TaskInstance.objects.select_for_update().filter(ticket=ticket, status__in=OPEN_TASK_STATUSES):
-        change_status(task, "cancel", actor=actor, note=note)
+        change_status(task, "cancel", actor=actor, note=note, fields=["completed_at"])
     now = timezone.now()
     if workflow is not None and workflow.status == WorkflowStatus.RUNNING:
         workflow.completed_at = now
@@ -153,4 +168,29 @@ def ticket_cancel(*, ticket: TicketInstance, actor: Actor, reason: str) -> Ticke
             message=f"#{ticket.number} {ticket.title} was cancelled: {reason}"[:300],
             link=f"/tickets/{ticket.pk}/",
         )
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_priority(*, ticket: TicketInstance, actor: Actor, priority: int) -> TicketInstance:
+    """A ticket admin changes an open ticket's priority; the change is in its history."""
+    if not actor.user.has_perm(PERM_MANAGE_TICKETS):
+        raise NotAllowed("Only ticket admins change a ticket's priority.")
+    if priority not in Priority.values:
+        raise InvalidData({"priority": ["Choose a priority from the list."]})
+    ticket = TicketInstance.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status != TicketStatus.OPEN:
+        raise NotAllowed(f"Ticket #{ticket.number} is {ticket.get_status_display().lower()}; its priority stays.")
+    if ticket.priority == priority:
+        return ticket
+    before = ticket.get_priority_display()
+    ticket.priority = priority
+    ticket.save(update_fields=["priority", "updated_at"])
+    who = actor.user.get_full_name() or actor.user.email
+    status_change(
+        ticket,
+        from_status=ticket.status,
+        actor=actor,
+        note=f"Priority {before} → {ticket.get_priority_display()} by {who}.",
+    ).save()
     return ticket

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from users.models import Company, CompanyRole, User
 from users.roles import SystemRole
 from users.services import Actor
@@ -15,7 +17,11 @@ from workflow_design.services import bundle_import
 from workflow_ops.engine.errors import EngineError
 from workflow_ops.engine.manager import start_workflow
 from workflow_ops.engine.steps import advance_step, record_failure
+from workflow_ops.services.attachments import attachments_add
 from workflow_ops.services.tickets import ticket_submit
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def worker(company: Company, first_name: str, *roles: CompanyRole, extra: tuple = ()) -> User:
@@ -99,3 +105,13 @@ def stopped_ticket(company: Company):
     """A ticket with an open workflow error on its first task (returns the error)."""
     ticket = running_ticket(company)
     return record_failure(advance_step(ticket.workflow.current_task_id), EngineError("No arrow matched."))
+
+
+def pdf(name: str = "quote.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    """A small file as a browser uploads it (the declared type is the browser's word, never trusted)."""
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def attach(ticket, user: User, *files: SimpleUploadedFile):
+    """Attach files to a ticket on its page, as `user`; returns the uploads."""
+    return attachments_add(ticket=ticket, actor=Actor(user=user), files=list(files or [pdf()]))

@@ -20,14 +20,25 @@ import pytest
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
+from users.roles import SystemRole
 from users.services import Actor
 from users.tests.factories import CompanyRoleFactory
 from workflow_ops.engine.manager import advance_workflow, start_workflow
-from workflow_ops.models import TaskInstance, TaskStatus, TicketInstance
+from workflow_ops.models import FileUpload, TaskInstance, TaskStatus, TicketInstance
 from workflow_ops.recovery import recover_workflows
 from workflow_ops.services.common import NotAllowed
 from workflow_ops.services.tasks import task_complete
-from workflow_ops.tests.factories import form_task, simple_process, submit, submitter, worker
+from workflow_ops.tests.factories import (
+    PDF_BYTES,
+    attach,
+    form_task,
+    pdf,
+    running_ticket,
+    simple_process,
+    submit,
+    submitter,
+    worker,
+)
 from workflow_ops.transitions import change_status
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -139,6 +150,7 @@ import os, sys, time
 import django
 django.setup()
 from users.models import User
+from users.roles import SystemRole
 from users.services import Actor
 from workflow_ops.engine import manager
 from workflow_ops.models import TaskInstance
@@ -191,3 +203,13 @@ def test_a_process_killed_after_the_commit_loses_nothing_and_recovery_advances_o
     task.refresh_from_db()
     assert task.advanced_at is not None
     assert TaskInstance.objects.filter(came_from=task).count() == 1
+
+
+def test_uploads_of_one_name_at_once_get_distinct_versions(tenant):
+    """Four people attach "quote.pdf" to one ticket at the same moment: versions 1–4, none lost or refused."""
+    ticket = running_ticket(tenant.company)
+    admins = [worker(tenant.company, name, extra=(SystemRole.TICKET_ADMIN,)) for name in ("Ann", "Bob", "Cy", "Di")]
+    results = together(4, lambda index: attach(ticket, admins[index], pdf("quote.pdf", PDF_BYTES + bytes([index]))))
+    assert not [result for result in results if isinstance(result, Exception)], results
+    versions = FileUpload.objects.filter(ticket=ticket, filename="quote.pdf").values_list("version", flat=True)
+    assert sorted(versions) == [1, 2, 3, 4]

@@ -6,14 +6,15 @@ automation work runs; it is left out here.)
 """
 
 import pytest
+from django.core.files.uploadedfile import UploadedFile
 
 from users.demo import demo_company_seed
 from users.models import User
 from users.services import Actor
 from workflow_ops.engine.assignment import is_eligible
-from workflow_ops.models import TaskInstance, TicketStatus
+from workflow_ops.models import FileUpload, TaskInstance, TicketStatus
 from workflow_ops.services.tasks import task_claim, task_complete
-from workflow_ops.tests.factories import load, submit
+from workflow_ops.tests.factories import load, pdf, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,8 @@ def person(email: str) -> User:
 
 
 def drive(capture, ticket, answers: list[tuple[str, dict]]) -> list[tuple[str, str]]:
-    """Complete the ticket's tasks in order with `answers` ([(task key, output)]); returns (key, who) per step."""
+    """Complete the ticket's tasks in order with `answers` ([(task key, output)]; files for `file` fields);
+    returns (key, who) per step."""
     done = []
     for key, output in answers:
         ticket.refresh_from_db()
@@ -41,8 +43,10 @@ def drive(capture, ticket, answers: list[tuple[str, dict]]) -> list[tuple[str, s
             )
             task_claim(task=task, actor=Actor(user=claimer))
             task.refresh_from_db()
+        files = {name: value for name, value in output.items() if isinstance(value, UploadedFile)}
+        output = {name: value for name, value in output.items() if name not in files}
         with capture(execute=True):
-            task_complete(task=task, actor=Actor(user=task.assigned_to), output=output)
+            task_complete(task=task, actor=Actor(user=task.assigned_to), output=output, files=files)
         done.append((key, task.assigned_to.first_name))
     ticket.refresh_from_db()
     return done
@@ -102,11 +106,11 @@ def test_artwork_never_reaches_production_without_the_sign_off(demo, django_capt
         django_capture_on_commit_callbacks,
         ticket,
         [
-            ("send-for-approval", {"proof": "v1.pdf", "sent_to": "ann@bloom.example"}),
+            ("send-for-approval", {"proof": pdf("proof.pdf"), "sent_to": "ann@bloom.example"}),
             ("customer-response", {"outcome": "phone_call"}),
             ("phone-call", {"outcome": "approved", "call_notes": "Happy with it"}),
             ("production-approval", {"production_approved": False, "production_notes": "Bleed too small"}),
-            ("send-for-approval", {"proof": "v2.pdf", "sent_to": "ann@bloom.example"}),
+            ("send-for-approval", {"proof": pdf("proof.pdf"), "sent_to": "ann@bloom.example"}),
             ("customer-response", {"outcome": "approved"}),
             ("production-approval", {"production_approved": True}),
             ("production-ready", {"job_number": "J-77"}),
@@ -114,6 +118,13 @@ def test_artwork_never_reaches_production_without_the_sign_off(demo, django_capt
     )
 
     assert (ticket.status, ticket.outcome) == (TicketStatus.FINISHED, "Production ready")
+    # Each proof sent is kept: the second is version 2 of proof.pdf, and the workflow's data names it.
+    proofs = FileUpload.objects.filter(ticket=ticket).order_by("version")
+    assert [(proof.filename, proof.version, proof.field_name) for proof in proofs] == [
+        ("proof.pdf", 1, "proof"),
+        ("proof.pdf", 2, "proof"),
+    ]
+    assert ticket.workflow.workflow_data["tasks"]["send-for-approval"]["proof"] == proofs[1].ref
 
 
 @pytest.mark.parametrize(

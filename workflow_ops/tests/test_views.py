@@ -1,5 +1,7 @@
 """The working pages: submit, follow, work a task, handle errors — and who sees what."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
 
@@ -7,9 +9,28 @@ from users.roles import SystemRole
 from users.services import Actor
 from users.tests.factories import CompanyRoleFactory
 from workflow_ops.engine.manager import start_workflow
-from workflow_ops.models import ErrorStatus, TaskInstance, TaskStatus, TicketInstance, TicketStatus, WorkflowError
+from workflow_ops.models import (
+    ErrorStatus,
+    Priority,
+    StatusChange,
+    TaskInstance,
+    TaskStatus,
+    TicketInstance,
+    TicketStatus,
+    WorkflowError,
+)
+from workflow_ops.services.comments import comment_add
 from workflow_ops.services.tasks import task_complete
-from workflow_ops.tests.factories import form_task, simple_process, submit, submitter, worker
+from workflow_ops.tests.factories import (
+    attach,
+    form_task,
+    pdf,
+    running_ticket,
+    simple_process,
+    submit,
+    submitter,
+    worker,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +92,9 @@ def test_a_submitter_chooses_a_type_fills_its_form_and_lands_on_the_ticket(
     for label in ("What do you need?", "How many", "Needed by", "Rush it", "Submit ticket"):
         assert label in form
     assert 'type="date"' in form and 'type="number"' in form and "On behalf of" not in form
+    assert "Priority" not in form  # this ticket type does not let submitters choose it
 
-    refused = client.post(url, {"title": "", "item": "", "quantity": "0", "priority": "normal"})
+    refused = client.post(url, {"title": "", "item": "", "quantity": "0", "priority": "2"})
     content = refused.content.decode()
     assert 'data-field-error="title"' in content and 'data-field-error="item"' in content
     assert 'data-field-error="quantity"' in content  # minimum 1
@@ -81,12 +103,12 @@ def test_a_submitter_chooses_a_type_fills_its_form_and_lands_on_the_ticket(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
-            {"title": "Chairs", "item": "Chairs", "quantity": "2", "needed_by": "2026-12-24", "priority": "high"},
+            {"title": "Chairs", "item": "Chairs", "quantity": "2", "needed_by": "2026-12-24", "priority": "3"},
         )
     ticket = TicketInstance.objects.get()
     assert response.url == reverse("ops:ticket-detail", args=[ticket.pk])
     assert ticket.data == {"item": "Chairs", "quantity": 2, "needed_by": "2026-12-24", "rush": False}
-    assert ticket.priority == "high"
+    assert ticket.priority == Priority.NORMAL  # the posted "high" is not a field of this form
     page = client.get(response.url).content.decode()
     assert "Ticket #1 was submitted" in page and "Review" in page and "Dana" in page
 
@@ -100,7 +122,7 @@ def test_a_ticket_admin_files_on_someones_behalf(client, tenant, setup, django_c
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             url,
-            {"title": "By phone", "item": "Desk", "quantity": "1", "priority": "normal", "requester": setup["sam"].pk},
+            {"title": "By phone", "item": "Desk", "quantity": "1", "priority": "2", "requester": setup["sam"].pk},
         )
     ticket = TicketInstance.objects.get()
     assert (ticket.requester, ticket.submitted_by) == (setup["sam"], admin)
@@ -241,13 +263,24 @@ def test_the_requester_cancels_with_a_reason(client, setup, ticket):
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_the_ticket_page_reads_a_fixed_number_of_queries(client, setup, ticket, count, django_assert_max_num_queries):
-    ticket = None
+def test_the_ticket_page_reads_a_fixed_number_of_queries(
+    client, tenant, setup, ticket, count, django_assert_max_num_queries
+):
     for _ in range(count):
-        ticket = submit(setup["type"], setup["sam"], {"item": "Pens", "quantity": 3}, title="Pens")
+        submit(setup["type"], setup["sam"], {"item": "Pens", "quantity": 3}, title="Pens")
+    # A conversation and files that grow with `count`: comments, internal notes, new versions, other names.
+    admin = tenant.by_role[SystemRole.TICKET_ADMIN]
+    for index in range(count):
+        comment_add(ticket=ticket, actor=Actor(user=setup["sam"]), body=f"Any news? ({index})")
+        comment_add(ticket=ticket, actor=Actor(user=admin), body=f"Checking ({index})", internal=index % 2 == 0)
+        attach(ticket, setup["sam"], pdf("quote.pdf"), pdf(f"photo-{index}.pdf"))
+    url = reverse("ops:ticket-detail", args=[ticket.pk])
+    for person in (setup["sam"], setup["dana"], admin):
+        client.force_login(person)
+        with django_assert_max_num_queries(15):
+            page = client.get(url).content.decode()
+        assert page.count('data-testid="comment"') >= count and page.count('data-testid="attachment"') == count + 1
     client.force_login(setup["sam"])
-    with django_assert_max_num_queries(15):
-        client.get(reverse("ops:ticket-detail", args=[ticket.pk]))
     with django_assert_max_num_queries(12):
         client.get(reverse("ops:my-tickets"))
 
@@ -285,3 +318,45 @@ def test_an_action_step_waits_queued_and_its_page_says_so(
     assert 'data-testid="action-waiting"' in page and "HTTP action" in page
     client.force_login(setup["sam"])
     assert "An automatic step." in client.get(reverse("ops:ticket-detail", args=[ticket.pk])).content.decode()
+
+
+def test_priority_is_chosen_where_the_type_allows_and_changed_by_ticket_admins(
+    client, tenant, setup, django_capture_on_commit_callbacks
+):
+    setup["type"].requester_sets_priority = True
+    setup["type"].save(update_fields=["requester_sets_priority"])
+    client.force_login(setup["sam"])
+    url = reverse("ops:ticket-submit", args=[setup["type"].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"title": "Broken", "item": "Fix", "quantity": "1", "priority": str(Priority.HIGH)})
+    ticket = TicketInstance.objects.get()
+    assert ticket.priority == Priority.HIGH
+    detail = reverse("ops:ticket-detail", args=[ticket.pk])
+    assert 'data-testid="priority-form"' not in client.get(detail).content.decode()
+    client.post(reverse("ops:ticket-priority", args=[ticket.pk]), {"priority": str(Priority.LOW)})
+    ticket.refresh_from_db()
+    assert ticket.priority == Priority.HIGH  # the requester cannot change it afterwards
+
+    admin = tenant.by_role[SystemRole.TICKET_ADMIN]
+    client.force_login(admin)
+    assert 'data-testid="priority-form"' in client.get(detail).content.decode()
+    client.post(reverse("ops:ticket-priority", args=[ticket.pk]), {"priority": str(Priority.URGENT)})
+    ticket.refresh_from_db()
+    assert ticket.priority == Priority.URGENT
+    change = StatusChange.objects.filter(ticket=ticket).last()
+    assert change.note.startswith("Priority High → Urgent by") and change.actor == admin
+
+
+def test_times_on_pages_read_in_the_company_time_zone(client, tenant):
+    ticket = running_ticket(tenant.company)
+    noon_utc = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    StatusChange.objects.filter(ticket=ticket).update(created_at=noon_utc)
+    client.force_login(tenant.owner)
+    url = reverse("ops:ticket-detail", args=[ticket.pk])
+
+    tenant.company.time_zone = "Asia/Tokyo"  # UTC+9
+    tenant.company.save()
+    assert "June 1, 2026, 9 p.m." in client.get(url).content.decode()
+    tenant.company.time_zone = "America/New_York"  # UTC-4 in June
+    tenant.company.save()
+    assert "June 1, 2026, 8 a.m." in client.get(url).content.decode()

@@ -5,25 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import ListView
 
-from users.roles import PERM_MANAGE_TICKETS
 from users.services import Actor
-from users.tenancy import CompanyRequiredMixin
 from workflow_ops.forms import ResolveForm
 from workflow_ops.models import WorkflowError
 from workflow_ops.selectors.errors import STATUS_FILTERS, error_list
 from workflow_ops.services.common import InvalidData, NotAllowed
 from workflow_ops.services.errors import error_mark_reviewed, error_resolve, error_retry
 from workflow_ops.services.tasks import stuck_after
-
-
-class TicketAdminMixin(LoginRequiredMixin, CompanyRequiredMixin, PermissionRequiredMixin):
-    permission_required = PERM_MANAGE_TICKETS
+from workflow_ops.views.mixins import TicketAdminMixin
 
 
 class ErrorListView(TicketAdminMixin, ListView):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -22,10 +22,11 @@ from users.tenancy import CompanyRequiredMixin
 from workflow_design.plans import workflow_plan_by_id
 from workflow_ops.actions.runner import action_runner
 from workflow_ops.engine.assignment import eligible_workers, is_eligible
+from workflow_ops.exports import TASK_HEADER, task_rows
 from workflow_ops.forms import AssignForm, SchemaForm
 from workflow_ops.models import WORKABLE, TaskInstance, TaskStatus
 from workflow_ops.selectors.tasks import my_open_tasks, pool_tasks, visible_tasks
-from workflow_ops.selectors.tickets import data_rows
+from workflow_ops.selectors.tickets import data_rows, downloadable_uploads
 from workflow_ops.services.common import InvalidData, NotAllowed
 from workflow_ops.services.tasks import (
     stuck_after,
@@ -35,13 +36,11 @@ from workflow_ops.services.tasks import (
     task_correct_output,
     task_save_draft,
 )
+from workflow_ops.views.mixins import CsvExportMixin, WorkerMixin
 
 
-class WorkerMixin(LoginRequiredMixin, CompanyRequiredMixin, PermissionRequiredMixin):
-    permission_required = PERM_WORK_TASKS
-
-
-class MyTasksView(WorkerMixin, ListView):
+class MyTasksView(WorkerMixin, CsvExportMixin, ListView):
+    export_name, export_header, export_rows = "my-tasks", TASK_HEADER, staticmethod(task_rows)
     template_name = "workflow_ops/my_tasks.html"
     context_object_name = "tasks"
     paginate_by = 25
@@ -54,7 +53,8 @@ class MyTasksView(WorkerMixin, ListView):
         return super().get_context_data(pool_count=pool, **kwargs)
 
 
-class PoolView(WorkerMixin, ListView):
+class PoolView(WorkerMixin, CsvExportMixin, ListView):
+    export_name, export_header, export_rows = "pool", TASK_HEADER, staticmethod(task_rows)
     template_name = "workflow_ops/pool.html"
     context_object_name = "tasks"
     paginate_by = 25
@@ -83,7 +83,7 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         task = visible_task(request, pk)
-        form = self.work_form(task, request.POST)
+        form = self.work_form(task, request.POST, request.FILES)
         action = request.POST.get("action")
         if form is None or action not in ("draft", "complete"):
             messages.error(request, "This task cannot be worked on from here now.")
@@ -93,10 +93,10 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         actor = Actor.from_request(request)
         try:
             if action == "draft":
-                task_save_draft(task=task, actor=actor, output=form.to_json())
+                task_save_draft(task=task, actor=actor, output=form.to_json(), files=form.uploaded_files())
                 messages.success(request, "Draft saved. Nobody else sees it until you complete the task.")
             else:
-                task_complete(task=task, actor=actor, output=form.to_json())
+                task_complete(task=task, actor=actor, output=form.to_json(), files=form.uploaded_files())
                 messages.success(request, f"“{task.definition.title}” is complete. The ticket moves on.")
         except InvalidData as invalid:
             form.add_schema_errors(invalid.errors)
@@ -106,12 +106,12 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         task = visible_task(request, pk)
         return self.page(request, task, self.work_form(task))
 
-    def work_form(self, task: TaskInstance, data: Any = None) -> SchemaForm | None:
+    def work_form(self, task: TaskInstance, data: Any = None, files: Any = None) -> SchemaForm | None:
         """The task's form, for its assignee while they can work on it."""
         if task.assigned_to_id != self.request.user.pk or task.status not in WORKABLE:
             return None
         plan = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id]
-        return SchemaForm(plan.output_schema, data, initial=task.output_data, prefix="answer")
+        return SchemaForm(plan.output_schema, data, files, initial=task.output_data, prefix="answer")
 
     def page(self, request: HttpRequest, task: TaskInstance, form: SchemaForm | None, **extra: Any) -> HttpResponse:
         plan = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id]
@@ -129,13 +129,20 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         correct_form = None
         if admin and stuck_after(task):
             correct_form = SchemaForm(plan.output_schema, initial=task.output_data, prefix="correct")
+        correct_form = extra.pop("correct_form", correct_form)
+        # The files this person may open on the ticket: links in the data, names in the file inputs.
+        uploads = list(downloadable_uploads(request.company, user).filter(ticket=task.ticket_id))
+        by_id = {upload.pk: upload for upload in uploads}
+        for shown in (form, correct_form):
+            if shown is not None:
+                shown.name_uploads(uploads)
         context = {
             "task": task,
             "plan": plan,
             "form": form,
-            "input_rows": data_rows(plan.input_schema, task.input_data),
-            "ticket_rows": data_rows(task.ticket.fields_schema, task.ticket.data),
-            "answer_rows": data_rows(plan.output_schema, task.output_data),
+            "input_rows": data_rows(plan.input_schema, task.input_data, by_id),
+            "ticket_rows": data_rows(task.ticket.fields_schema, task.ticket.data, by_id),
+            "answer_rows": data_rows(plan.output_schema, task.output_data, by_id),
             "can_claim": can_claim,
             "assign_form": assign_form,
             "correct_form": correct_form,
@@ -169,14 +176,26 @@ class TaskClaimView(TaskActionView):
 
 class TaskAssignView(TaskActionView):
     def act(self, request: HttpRequest, task: TaskInstance) -> HttpResponse | None:
-        plan = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id]
-        form = AssignForm(request.POST, workers=eligible_workers(request.company, plan.assignee_role_id))
-        if not form.is_valid():
-            messages.error(request, "Choose one of the workers who can do this task.")
-            return None
-        task_assign(task=task, actor=Actor.from_request(request), assignee=form.cleaned_data["assignee"])
-        messages.success(request, f"Assigned to {form.cleaned_data['assignee']}.")
+        assign_from_form(request, task)
         return None
+
+
+def assign_from_form(request: HttpRequest, task: TaskInstance) -> bool:
+    """Assign `task` to the worker chosen in the POSTed AssignForm; says how it went in a message."""
+    workers = eligible_workers(request.company, task.definition.assignee_role_id)
+    form = AssignForm(request.POST, workers=workers)
+    if not form.is_valid():
+        messages.error(request, f"Choose one of the workers who can do “{task.definition.title}”.")
+        return False
+    assignee = form.cleaned_data["assignee"]
+    try:
+        task_assign(task=task, actor=Actor.from_request(request), assignee=assignee)
+    except NotAllowed as refused:
+        messages.error(request, str(refused))
+        return False
+    name = assignee.get_full_name() or assignee.email
+    messages.success(request, f"“{task.definition.title}” of #{task.ticket.number} is assigned to {name}.")
+    return True
 
 
 class TaskCorrectView(TaskActionView):
@@ -184,11 +203,12 @@ class TaskCorrectView(TaskActionView):
 
     def act(self, request: HttpRequest, task: TaskInstance) -> HttpResponse | None:
         plan = workflow_plan_by_id(task.workflow.definition_id).tasks[task.definition_id]
-        form = SchemaForm(plan.output_schema, request.POST, prefix="correct")
+        form = SchemaForm(plan.output_schema, request.POST, request.FILES, initial=task.output_data, prefix="correct")
         if not form.is_valid():
             return self.page(request, task, None, correct_form=form)
         try:
-            task_correct_output(task=task, actor=Actor.from_request(request), output=form.to_json())
+            actor = Actor.from_request(request)
+            task_correct_output(task=task, actor=actor, output=form.to_json(), files=form.uploaded_files())
         except InvalidData as invalid:
             form.add_schema_errors(invalid.errors)
             return self.page(request, task, None, correct_form=form)

@@ -9,26 +9,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from users.models import User
-from users.roles import PERM_SUBMIT_TICKETS
+from users.roles import PERM_MANAGE_TICKETS
 from users.services import Actor
 from users.tenancy import CompanyRequiredMixin
 from workflow_design.plans import submittable_ticket_types
-from workflow_ops.forms import CancelForm, TicketSubmitForm
-from workflow_ops.models import TicketStatus
+from workflow_ops.conversation_forms import AttachmentForm, CommentForm
+from workflow_ops.exports import TICKET_HEADER, ticket_rows
+from workflow_ops.forms import CancelForm, PriorityForm, TicketSubmitForm
+from workflow_ops.models import Priority, TicketStatus
 from workflow_ops.selectors.tickets import my_tickets, ticket_page, visible_tickets
 from workflow_ops.services.common import InvalidData, NotAllowed
-from workflow_ops.services.tickets import may_cancel, may_submit_for_others, ticket_cancel, ticket_submit
-
-
-class SubmitterMixin(LoginRequiredMixin, CompanyRequiredMixin, PermissionRequiredMixin):
-    permission_required = PERM_SUBMIT_TICKETS
+from workflow_ops.services.tickets import (
+    may_cancel,
+    may_choose_priority,
+    may_submit_for_others,
+    ticket_cancel,
+    ticket_set_priority,
+    ticket_submit,
+)
+from workflow_ops.views.mixins import CsvExportMixin, SubmitterMixin
 
 
 class TicketTypeChooseView(SubmitterMixin, TemplateView):
@@ -50,7 +56,7 @@ class TicketSubmitView(SubmitterMixin, View):
             self.ticket_type = get_object_or_404(types, pk=kwargs["type_pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def make_form(self, data: Any = None) -> TicketSubmitForm:
+    def make_form(self, data: Any = None, files: Any = None) -> TicketSubmitForm:
         requesters = None
         if may_submit_for_others(self.request.user):
             requesters = (
@@ -58,13 +64,14 @@ class TicketSubmitView(SubmitterMixin, View):
                 .filter(is_active=True)
                 .order_by("first_name", "last_name", "email")
             )
-        return TicketSubmitForm(self.ticket_type.fields_schema, data, requesters=requesters)
+        priority = may_choose_priority(self.request.user, self.ticket_type)
+        return TicketSubmitForm(self.ticket_type.fields_schema, data, files, requesters=requesters, priority=priority)
 
     def get(self, request: HttpRequest, type_pk: int) -> HttpResponse:
         return self.page(request, self.make_form())
 
     def post(self, request: HttpRequest, type_pk: int) -> HttpResponse:
-        form = self.make_form(request.POST)
+        form = self.make_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.page(request, form)
         try:
@@ -75,7 +82,8 @@ class TicketSubmitView(SubmitterMixin, View):
                 title=form.cleaned_data["title"],
                 data=form.to_json(),
                 requester=form.cleaned_data.get("requester"),
-                priority=form.cleaned_data["priority"],
+                priority=form.cleaned_data.get("priority", Priority.NORMAL),
+                files=form.uploaded_files(),
             )
         except InvalidData as invalid:
             form.add_schema_errors(invalid.errors)
@@ -90,7 +98,8 @@ class TicketSubmitView(SubmitterMixin, View):
         return render(request, self.template_name, {"form": form, "ticket_type": self.ticket_type})
 
 
-class MyTicketsView(SubmitterMixin, ListView):
+class MyTicketsView(SubmitterMixin, CsvExportMixin, ListView):
+    export_name, export_header, export_rows = "my-tickets", TICKET_HEADER, staticmethod(ticket_rows)
     template_name = "workflow_ops/my_tickets.html"
     context_object_name = "tickets"
     paginate_by = 25
@@ -125,11 +134,16 @@ class TicketDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         ticket = _visible_ticket(request, pk)
         return self.page(request, ticket, CancelForm())
 
-    def page(self, request: HttpRequest, ticket: Any, cancel_form: CancelForm) -> HttpResponse:
+    def page(self, request: HttpRequest, ticket: Any, cancel_form: CancelForm, **forms: Any) -> HttpResponse:
+        admin = request.user.has_perm(PERM_MANAGE_TICKETS) and ticket.status == TicketStatus.OPEN
+        page = ticket_page(ticket, request.user)
         context = {
-            "page": ticket_page(ticket, request.user),
+            "page": page,
             "ticket": ticket,
             "cancel_form": cancel_form if may_cancel(ticket, request.user) else None,
+            "priority_form": PriorityForm(initial={"priority": ticket.priority}) if admin else None,
+            "comment_form": forms.get("comment_form") or CommentForm(staff=page.staff),
+            "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         }
         return render(request, self.template_name, context)
 
@@ -152,4 +166,24 @@ class TicketCancelView(TicketDetailView):
             return self.page(request, ticket, form)
         else:
             messages.success(request, f"Ticket #{ticket.number} was cancelled.")
+        return redirect("ops:ticket-detail", ticket.pk)
+
+
+class TicketPriorityView(TicketDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = _visible_ticket(request, pk)
+        form = PriorityForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise InvalidData({"priority": ["Choose a priority from the list."]})
+            ticket = ticket_set_priority(
+                ticket=ticket, actor=Actor.from_request(request), priority=form.cleaned_data["priority"]
+            )
+            messages.success(request, f"Priority is now {ticket.get_priority_display().lower()}.")
+        except (NotAllowed, InvalidData) as refused:
+            messages.error(
+                request, str(refused) if isinstance(refused, NotAllowed) else "Choose a priority from the list."
+            )
         return redirect("ops:ticket-detail", ticket.pk)

@@ -1,0 +1,148 @@
+"""/ops/tickets/ and /ops/tasks/: the company's queues for ticket admins, active and archive.
+
+Filters live in the URL (workflow_ops.filters). A search that names a ticket
+("#42" or "42") opens it. `?format=csv` streams the same rows the page lists, all
+of them. Pages count at most 1,000 rows (workflow_ops.pagination).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django_htmx.http import HttpResponseClientRedirect
+
+from users.services import Actor
+from workflow_ops.exports import TASK_HEADER, TICKET_HEADER, task_rows, ticket_rows
+from workflow_ops.filters import QueueFilter, TaskFilter, TicketFilter
+from workflow_ops.forms import BulkAssignForm
+from workflow_ops.models import TaskInstance, TicketInstance
+from workflow_ops.pagination import CappedPaginator
+from workflow_ops.selectors.queues import person_label, queue_choices, task_queue, ticket_number_in, ticket_queue
+from workflow_ops.services.common import NotAllowed
+from workflow_ops.services.tasks import task_assign
+from workflow_ops.views.mixins import TicketAdminMixin, csv_download
+
+PAGE_SIZE = 25
+
+
+class QueueView(TicketAdminMixin, View):
+    template_name = ""
+    filter_class: type[QueueFilter]
+    export_name = ""
+
+    def rows(self, archive: bool) -> QuerySet:
+        raise NotImplementedError
+
+    def csv_rows(self, rows: QuerySet) -> Iterator[list[Any]]:
+        raise NotImplementedError
+
+    header: list[str] = []
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        archive = request.GET.get("archive") == "1"
+        opened = self.open_named_ticket(request)
+        if opened is not None:
+            return opened
+        filterset = self.filter_class(
+            request.GET, self.rows(archive), choices=queue_choices(request.company), archive=archive, request=request
+        )
+        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        if request.GET.get("format") == "csv":
+            return csv_download(self.export_name, self.header, self.csv_rows(rows))
+        page = CappedPaginator(rows, PAGE_SIZE).page(request.GET.get("page"))
+        context = {
+            "filter": filterset,
+            "archive": archive,
+            "page_obj": page,
+            "rows": page.object_list,
+            **self.extra_context(filterset),
+        }
+        template = f"{self.template_name}#queue" if request.htmx and not request.htmx.boosted else self.template_name
+        return render(request, template, context)
+
+    def extra_context(self, filterset: QueueFilter) -> dict[str, Any]:
+        return {}
+
+    def open_named_ticket(self, request: HttpRequest) -> HttpResponse | None:
+        """A search for "#42" (or "42") sent on purpose opens ticket 42; while typing, the list narrows to it."""
+        number = ticket_number_in(request.GET.get("q", ""))
+        typing = request.htmx and request.htmx.trigger != "queue-filters"
+        if number is None or typing or request.GET.get("format") == "csv":
+            return None
+        ticket = TicketInstance.objects.for_company(request.company).filter(number=number).first()
+        if ticket is None:
+            return None
+        url = reverse("ops:ticket-detail", args=[ticket.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+class TicketQueueView(QueueView):
+    template_name = "workflow_ops/ticket_queue.html"
+    filter_class = TicketFilter
+    export_name = "tickets"
+    header = TICKET_HEADER
+
+    def rows(self, archive: bool) -> QuerySet[TicketInstance]:
+        return ticket_queue(self.request.company, archive=archive)
+
+    def csv_rows(self, rows: QuerySet[TicketInstance]) -> Iterator[list[Any]]:
+        return ticket_rows(rows)
+
+
+class TaskQueueView(QueueView):
+    template_name = "workflow_ops/task_queue.html"
+    filter_class = TaskFilter
+    export_name = "tasks"
+    header = TASK_HEADER
+
+    def rows(self, archive: bool) -> QuerySet[TaskInstance]:
+        return task_queue(self.request.company, archive=archive)
+
+    def csv_rows(self, rows: QuerySet[TaskInstance]) -> Iterator[list[Any]]:
+        return task_rows(rows)
+
+    def extra_context(self, filterset: QueueFilter) -> dict[str, Any]:
+        if filterset.archive:
+            return {}
+        workers = filterset.filters["assignee"].extra["choices"][:-1]  # the company's workers, without "Nobody"
+        return {"bulk_workers": workers}
+
+
+class BulkAssignView(TicketAdminMixin, View):
+    """Assign the ticked tasks of the task queue to one worker; each one the worker may not do is named."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
+            back = "/ops/tasks/"
+        form = BulkAssignForm(request.POST, company=request.company)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        assignee = form.cleaned_data["assignee"]
+        actor = Actor.from_request(request)
+        assigned, refused = 0, []
+        for task in form.cleaned_data["tasks"]:
+            try:
+                task_assign(task=task, actor=actor, assignee=assignee)
+                assigned += 1
+            except NotAllowed as why:
+                refused.append(f"#{task.ticket.number} “{task.definition.title}”: {why}")
+        if assigned:
+            tasks = "task" if assigned == 1 else "tasks"
+            messages.success(request, f"Assigned {assigned} {tasks} to {person_label(assignee)}.")
+        for line in refused:
+            messages.warning(request, f"Not assigned — {line}")
+        return redirect(back)
