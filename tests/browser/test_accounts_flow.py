@@ -111,6 +111,7 @@ def test_a_very_long_company_name_is_shortened_on_one_navbar_line_while_imperson
     visit(page, "/")  # the dashboard cuts it too, the full name on hover
     expect(page.get_by_test_id("company-and-roles").get_by_title(LONG_NAME)).to_have_text(LONG_NAME)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    visit(page, "/team/")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for path in ("/team/", "/company-roles/", "/design/tickets/", "/ops/tickets/", "/ops/tasks/"):
+        visit(page, path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     assert page.console_errors == []
