@@ -60,6 +60,12 @@ class CompanyRole(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def relation_accessors(cls) -> list[str]:
+        """The reverse relations that point at a company role: its users, and what other apps add (ticket
+        types, tasks...). This app reads them without importing those apps."""
+        return [relation.get_accessor_name() for relation in cls._meta.related_objects]
+
 
 class UserQuerySet(CompanyQuerySet):
     pass

@@ -23,6 +23,15 @@ ROLE_DESCRIPTIONS = {
     SystemRole.WORKFLOW_CREATOR: "Designs workflows and ticket types.",
 }
 
+# What a holder of each role can do, as the dashboard says it: "You can submit tickets and follow them."
+ROLE_ABILITIES = {
+    SystemRole.ADMIN: "add teammates and give them roles",
+    SystemRole.USER: "submit tickets and follow them",
+    SystemRole.TICKET_ADMIN: "run the ticket queue and retry stopped tickets",
+    SystemRole.TASK_WORKER: "receive tasks and complete them",
+    SystemRole.WORKFLOW_CREATOR: "design workflows and ticket types",
+}
+
 # Codenames of the permissions declared on users.Company (Meta.permissions).
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SystemRole.ADMIN: ["manage_team"],

@@ -22,7 +22,12 @@ def team_members(*, company: Company, search: str = "", status: str = "active") 
 
 
 def company_roles_with_member_counts(*, company: Company, search: str = "") -> QuerySet[CompanyRole]:
-    roles = CompanyRole.objects.for_company(company).annotate(member_count=Count("users", distinct=True))
+    """Roles with `member_count`, and what uses each prefetched (for `services.company_role_usage`)."""
+    roles = (
+        CompanyRole.objects.for_company(company)
+        .annotate(member_count=Count("users", distinct=True))
+        .prefetch_related(*CompanyRole.relation_accessors())
+    )
     if search:
         roles = roles.filter(Q(name__icontains=search) | Q(description__icontains=search))
     return roles.order_by("name")

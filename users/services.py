@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest
 
+from ticketflower.text import and_list
 from users import hooks
 from users.models import AuditEvent, Company, CompanyRole, User
 from users.roles import SystemRole
@@ -71,6 +72,17 @@ def company_signup(
         detail=f"{company.name} created by {user.email}",
     )
     return user
+
+
+@transaction.atomic
+def company_create(*, name: str, detail: str) -> Company:
+    """A company with no users yet (e.g. for `import_bundle --create-company`); staff reach it by impersonating.
+
+    `detail` says where it came from in the audit record.
+    """
+    company = Company.objects.create(name=name.strip())
+    audit_record(company=company, actor=None, action=AuditEvent.Action.COMPANY_SIGNUP, detail=detail)
+    return company
 
 
 def _active_admins(company: Company) -> Iterable[User]:
@@ -187,28 +199,54 @@ def company_settings_update(*, company: Company, actor: Actor, name: str, time_z
     return company
 
 
-def company_role_usage(role: CompanyRole) -> int:
-    """How many rows anywhere refer to this role (users, ticket types, tasks...).
+USAGE_NAMES_SHOWN = 5
 
-    Walks the model's reverse relations so this app needs no knowledge of the
-    apps that refer to company roles.
+
+@dataclass(frozen=True)
+class RoleUse:
+    """One kind of thing that uses a company role, by name: 2 users (Dana Worker, Eve Smith)."""
+
+    kind: str
+    names: list[str]
+
+    def __str__(self) -> str:
+        shown = self.names[:USAGE_NAMES_SHOWN]
+        more = len(self.names) - len(shown)
+        listed = ", ".join(shown) + (f" and {more} more" if more else "")
+        return f"{len(self.names)} {self.kind} ({listed})"
+
+
+def company_role_usage(role: CompanyRole) -> list[RoleUse]:
+    """What refers to this role, grouped by kind (the referring model's verbose name), each name once.
+
+    Walks the model's reverse relations (users, ticket types, tasks...) so this app needs no knowledge of
+    the apps that refer to company roles. Prefetched relations (`CompanyRole.relation_accessors()`) are
+    read from the prefetch. A task in several versions of a workflow is named once.
     """
-    total = 0
+    uses = []
     for relation in role._meta.related_objects:
-        accessor = relation.get_accessor_name()
-        related = getattr(role, accessor)
-        if relation.one_to_one:
-            total += 1 if related is not None else 0
-        else:
-            total += related.count()
-    return total
+        related = getattr(role, relation.get_accessor_name(), None)  # a missing one-to-one is None
+        objects = list(related.all()) if relation.multiple else [related]
+        names = list(dict.fromkeys(str(obj) for obj in objects if obj is not None))
+        if names:
+            meta = relation.related_model._meta
+            uses.append(
+                RoleUse(kind=str(meta.verbose_name if len(names) == 1 else meta.verbose_name_plural), names=names)
+            )
+    return uses
+
+
+def usage_text(uses: list[RoleUse]) -> str:
+    """ "1 ticket definition (Purchase request) and 2 users (Dana Worker, Eve Smith)"."""
+    return and_list([str(use) for use in uses])
 
 
 @transaction.atomic
 def company_role_delete(*, role: CompanyRole, actor: Actor) -> None:
-    """Delete a role that nothing uses; a used role must be removed from its users first."""
-    if company_role_usage(role):
-        raise NotAllowed(f"“{role.name}” is still in use; remove it from its users and ticket types first.")
+    """Delete a role that nothing uses; a used role must be removed from what uses it first (the error names it)."""
+    uses = company_role_usage(role)
+    if uses:
+        raise NotAllowed(f"“{role.name}” is still in use by {usage_text(uses)}; remove it from them first.")
     audit_record(company=role.company, actor=actor, action=AuditEvent.Action.ROLE_DELETED, detail=role.name)
     role.delete()
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
+from ticketflower.text import and_list
 from ticketflower.views import HtmxPartialMixin, search_text
 from users import dashboard, selectors, services
 from users.forms import (
@@ -26,7 +27,7 @@ from users.forms import (
     TeamMemberRolesForm,
 )
 from users.models import Company, CompanyRole, User
-from users.roles import PERM_MANAGE_TEAM, SystemRole
+from users.roles import PERM_MANAGE_TEAM, ROLE_ABILITIES, SystemRole
 from users.services import Actor, NotAllowed
 from users.tenancy import CompanyObjectMixin, CompanyRequiredMixin, scoped_object_or_404
 
@@ -58,9 +59,10 @@ class DashboardView(LoginRequiredMixin, CompanyRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["cards"] = dashboard.cards_for(self.request)
-        context["role_labels"] = [
-            SystemRole(group.name).label for group in self.request.user.groups.all() if group.name in SystemRole.values
-        ]
+        roles = [SystemRole(group.name) for group in self.request.user.groups.all() if group.name in SystemRole.values]
+        roles.sort(key=list(SystemRole).index)
+        context["role_labels"] = [role.label for role in roles]
+        context["abilities"] = and_list([ROLE_ABILITIES[role] for role in roles])
         return context
 
 
@@ -168,7 +170,10 @@ class CompanyRoleListView(LoginRequiredMixin, CompanyRequiredMixin, TeamPermissi
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(q=search_text(self.request), **kwargs)
+        context = super().get_context_data(q=search_text(self.request), **kwargs)
+        for role in context["roles"]:  # what uses each role is prefetched: no query per role
+            role.usage = services.usage_text(services.company_role_usage(role))
+        return context
 
 
 class CompanyRoleCreateView(LoginRequiredMixin, CompanyRequiredMixin, TeamPermissionMixin, FormView):
@@ -195,7 +200,8 @@ class CompanyRoleUpdateView(LoginRequiredMixin, CompanyObjectMixin, TeamPermissi
         return {**super().get_form_kwargs(), "company": self.request.company, "instance": self.object}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(role=self.object, usage=services.company_role_usage(self.object), **kwargs)
+        usage = services.usage_text(services.company_role_usage(self.object))
+        return super().get_context_data(role=self.object, usage=usage, **kwargs)
 
     def form_valid(self, form: CompanyRoleForm) -> HttpResponse:
         role = services.company_role_update(
@@ -229,7 +235,7 @@ def impersonate(request: HttpRequest) -> HttpResponse:
         company_id = request.POST.get("company", "")
         company = get_object_or_404(Company, pk=int(company_id) if company_id.isdigit() else 0)
         services.impersonation_start(request=request, company=company)
-        messages.info(request, f"You are now acting inside {company}. Every change records you as the real user.")
+        # No message: the impersonation bar on every page says it (once).
         return redirect("dashboard")
     search = search_text(request)
     companies = selectors.companies_for_staff(search=search)

@@ -361,14 +361,28 @@ def _display_value(value: Any) -> str:
     return json.dumps(value)
 
 
-def condition_text(rule: Any) -> str:
-    """A sentence for a condition: "approval.decision equals 'declined'", "always", or compact JsonLogic."""
+# Strict comparisons read like the builder's: to a person, `=== true` is "is true".
+_STRICT_AS_LOOSE = {"===": "==", "!==": "!="}
+
+
+def condition_text(rule: Any, *, own_task: str | None = None) -> str:
+    """A sentence for a condition: "approval.decision equals 'declined'", "always", or compact JsonLogic.
+
+    `own_task` is the key of the task the arrow leaves (the diagram): its own fields read by name alone,
+    "decision equals 'declined'".
+    """
     if rule is None:  # only a missing condition means "always"; `false` is a condition too
         return "always"
-    parsed = jsonlogic_to_condition(rule)
+    shown = rule
+    if isinstance(rule, dict) and len(rule) == 1 and next(iter(rule)) in _STRICT_AS_LOOSE:
+        ((symbol, args),) = rule.items()
+        shown = {_STRICT_AS_LOOSE[symbol]: args}
+    parsed = jsonlogic_to_condition(shown)
     if parsed is None:
         return json.dumps(rule, separators=(",", ":"), ensure_ascii=False)
     var, operator, value = parsed
+    if own_task and var.startswith(f"tasks.{own_task}."):
+        var = var.removeprefix(f"tasks.{own_task}.")
     text = f"{display_variable(var)} {CONDITION_OPERATORS[operator]}"
     if operator in VALUE_OPERATORS:
         text += f" {_display_value(value)}"

@@ -9,8 +9,6 @@
  *   (the formset's empty form, __prefix__ replaced by the next index) and counts it in TOTAL_FORMS;
  *   [data-add-row] does the same for its [data-row-builder] (a table field's columns) with
  *   template[data-row-template] and [data-rows].
- * - form[data-confirm] asks before submitting.
- * - Mermaid diagrams swapped in by htmx are drawn.
  */
 (function () {
   "use strict";
@@ -133,16 +131,6 @@
     if (button) { addRow(button.closest("[data-mapping-builder], [data-row-builder]")); }
   });
 
-  document.addEventListener("submit", function (event) {
-    var message = event.target.dataset && event.target.dataset.confirm;
-    if (message && !window.confirm(message)) { event.preventDefault(); }
-  });
-
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (window.mermaid && document.querySelector("pre.mermaid:not([data-processed])")) {
-      window.mermaid.run({ querySelector: "pre.mermaid:not([data-processed])" });
-    }
-  });
 })();

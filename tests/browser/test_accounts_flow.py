@@ -64,7 +64,8 @@ def test_superuser_impersonates_a_company_and_stops(page):
     click_and_load(page.get_by_role("button", name="Act as Bloom Florists"))
     expect(page.get_by_test_id("current-company")).to_have_text("Bloom Florists")
     expect(page.get_by_role("status")).to_contain_text("acting inside Bloom Florists")
-    click_and_load(page.get_by_role("link", name="Team", exact=True))
+    page.get_by_role("button", name="Team", exact=True).click()  # the Team menu: people and company roles
+    click_and_load(page.get_by_role("link", name="People", exact=True))
     expect(page.get_by_role("cell", name="ada@bloom.example")).to_be_visible()
     screenshot(page, "impersonating-team")
 
@@ -73,4 +74,44 @@ def test_superuser_impersonates_a_company_and_stops(page):
     expect(page.get_by_role("button", name="Stop impersonating")).to_have_count(0)
     actions = set(AuditEvent.objects.filter(company=company, actor=staff).values_list("action", flat=True))
     assert actions == {"impersonation_started", "impersonation_stopped"}
+    assert page.console_errors == []
+
+
+LONG_NAME = "Bloom" + "x" * 250  # 255 characters, no space to break at
+
+# Whether the navbar's visible pieces sit on one line: one horizontal line crosses them all.
+NAVBAR_ON_ONE_LINE = """() => {
+  const nav = document.querySelector("nav.navbar");
+  const boxes = [...nav.querySelectorAll(".navbar-brand, .company-badge, .navbar-toggler, .nav-link, .navbar-nav .btn")]
+    .map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+  return Math.max(...boxes.map((r) => r.top)) < Math.min(...boxes.map((r) => r.bottom));
+}"""
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_very_long_company_name_is_shortened_on_one_navbar_line_while_impersonating(page, width):
+    company = CompanyFactory(name=LONG_NAME)
+    UserFactory(company=company, email="ada@bloom.example")
+    staff = SuperuserFactory(email="staff@ticketflower.test")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, staff.email, "a-Strong-test-passw0rd")
+    expect(page.get_by_role("cell", name=LONG_NAME, exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the impersonate page
+    click_and_load(page.get_by_role("button", name=f"Act as {LONG_NAME}"))
+
+    badge = page.get_by_test_id("current-company")
+    expect(badge).to_have_attribute("title", LONG_NAME)
+    assert badge.evaluate("(e) => e.scrollWidth > e.clientWidth")  # shortened with an ellipsis...
+    assert page.evaluate(NAVBAR_ON_ONE_LINE)  # ...and everything in the navbar stays on one line
+    # The notice that staff act inside a company appears once (the bar), not again as a message.
+    expect(page.get_by_text("acting inside")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, f"impersonating-long-name-{width}")
+
+    visit(page, "/")  # the dashboard cuts it too, the full name on hover
+    expect(page.get_by_test_id("company-and-roles").get_by_title(LONG_NAME)).to_have_text(LONG_NAME)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for path in ("/team/", "/company-roles/", "/design/tickets/", "/ops/tickets/", "/ops/tasks/"):
+        visit(page, path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     assert page.console_errors == []

@@ -119,7 +119,7 @@ def test_creator_builds_a_conditional_workflow_by_clicking_and_publishes_it(page
     diagram = page.get_by_test_id("diagram")
     expect(diagram.locator("svg")).to_be_visible()
     expect(diagram).to_contain_text("Supervisor approval")
-    expect(diagram).to_contain_text("supervisor-approval.decision equals 'approve'")
+    expect(diagram).to_contain_text("decision equals 'approve'")  # the arrow's own task's field, by name
     screenshot(page, "designer-detail")
 
     click_and_load(page.get_by_role("link", name="Workflows").first)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from users.models import AuditEvent, User
+from users.models import AuditEvent, Company, User
 from users.roles import SystemRole
 from users.tenancy import IMPERSONATION_SESSION_KEY
 
@@ -87,3 +87,15 @@ def test_impersonating_an_unknown_company_is_404(client, superuser):
     client.force_login(superuser)
     assert client.post(reverse("impersonate"), {"company": 999999}).status_code == 404
     assert client.post(reverse("impersonate"), {"company": "abc"}).status_code == 404
+
+
+def test_the_impersonation_notice_shows_once_and_a_long_name_is_cut_with_the_full_name_on_hover(client, superuser):
+    long_name = "Bloom" + "x" * 250
+    company = Company.objects.create(name=long_name)
+    client.force_login(superuser)
+
+    page = client.post(reverse("impersonate"), {"company": company.pk}, follow=True).content.decode()
+
+    assert page.count("acting inside") == 1  # the bar, not the bar and a message
+    assert f'data-testid="current-company" title="{long_name}"' in page
+    assert f'<strong class="name-clip" title="{long_name}">' in page

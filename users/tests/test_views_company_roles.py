@@ -67,3 +67,14 @@ def test_role_list_is_empty_state_then_lists_with_member_counts(client, tenant):
     tenant.member.company_roles.add(role)
     roles = client.get(reverse("company-roles")).context["roles"]
     assert [(r.name, r.member_count) for r in roles] == [("Finance", 1)]
+
+
+def test_company_roles_have_a_place_in_the_navbar_for_company_admins(client, tenant):
+    client.force_login(tenant.owner)
+    navbar = client.get(reverse("dashboard")).content.decode().split("</nav>")[0]
+    assert f'href="{reverse("company-roles")}">Company roles</a>' in navbar
+    assert f'href="{reverse("team")}">People</a>' in navbar
+
+    client.force_login(tenant.member)
+    navbar = client.get(reverse("dashboard")).content.decode().split("</nav>")[0]
+    assert reverse("company-roles") not in navbar

@@ -109,6 +109,19 @@ def test_password_reset_sends_an_email_with_a_working_link(client, mailoutbox):
     assert b"Choose a new password" in form_page.content
 
 
+def test_password_reset_email_names_the_product_not_the_host(client, mailoutbox):
+    UserFactory(email="dana@alpha.example", first_name="Dana")
+    client.post(reverse("password_reset"), {"email": "dana@alpha.example"}, HTTP_HOST="127.0.0.1:8000")
+    email = mailoutbox[0]
+    assert email.subject == "Reset your TicketFlower password"
+    assert email.body.startswith("Hello Dana,")
+    assert "your TicketFlower account" in email.body
+    # The host and port appear only in the link itself.
+    assert [line for line in email.body.splitlines() if "127.0.0.1" in line] == [
+        line for line in email.body.splitlines() if line.startswith("http://127.0.0.1:8000/password-reset/")
+    ]
+
+
 def test_anonymous_home_invites_to_sign_up_and_dashboard_needs_login(client):
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 
 from users.models import Company, User
+from users.services import company_create
 
 
 def company_from_option(value: str | None) -> Company:
@@ -21,6 +22,18 @@ def company_from_option(value: str | None) -> Company:
     if len(matches) > 1:
         raise CommandError(f"Several companies are named {value!r}; use the company's id.")
     return matches[0]
+
+
+def company_from_option_or_new(value: str | None) -> tuple[Company, bool]:
+    """A company by id or exact name, or a new one with that name; and whether it was created."""
+    try:
+        return company_from_option(value), False
+    except CommandError:
+        if not value or not value.strip() or (value.isascii() and value.isdigit()):
+            raise
+    if len(value.strip()) > Company._meta.get_field("name").max_length:
+        raise CommandError(f"A company name has at most {Company._meta.get_field('name').max_length} characters.")
+    return company_create(name=value, detail="Created by manage.py import_bundle --create-company"), True
 
 
 def company_user_from_option(company: Company, email: str | None) -> User | None:

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from users.models import CompanyRole
+from users.models import AuditEvent, Company, CompanyRole
 from workflow_design.bundle_schema import BUNDLE_FORMAT
 from workflow_design.bundles import REFERENCE_BUNDLES_DIR
 from workflow_design.models import DefinitionStatus, TicketDefinition, WorkflowDefinition
@@ -204,3 +204,41 @@ def test_import_bundle_prints_warnings_apart_from_the_problems(tenant, tmp_path,
     err = capsys.readouterr().err
     assert "  ticket_definitions[0].workflow_key: Ticket type" in err
     assert "And 1 warning:\n  workflows[0].tasks[1]: warning: Task “Approve the purchase”" in err
+
+
+def test_import_bundle_creates_the_company_when_asked(capsys):
+    call_command("import_bundle", str(PROCUREMENT), "--company", "Another Company", "--create-company")
+
+    company = Company.objects.get(name="Another Company")
+    assert "Created the company Another Company." in capsys.readouterr().out
+    assert WorkflowDefinition.objects.for_company(company).filter(key="procurement").exists()
+    assert AuditEvent.objects.filter(company=company, action="company_signup").exists()
+    # Run again: the company is found, not made twice.
+    call_command("import_bundle", str(PROCUREMENT), "--company", "Another Company", "--create-company")
+    assert Company.objects.filter(name="Another Company").count() == 1
+
+
+def test_import_bundle_without_the_flag_names_the_missing_company_and_creates_nothing():
+    with pytest.raises(CommandError, match="No company with id or name 'Another Company'"):
+        call_command("import_bundle", str(PROCUREMENT), "--company", "Another Company")
+    assert not Company.objects.filter(name="Another Company").exists()
+
+
+def test_a_company_created_for_an_import_that_fails_or_only_looks_is_not_kept(tmp_path, capsys):
+    doc = json.loads(PROCUREMENT.read_text())
+    doc["ticket_definitions"][0]["workflow_key"] = "nowhere"
+    broken = tmp_path / "bad.json"
+    broken.write_text(json.dumps(doc))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_bundle", str(broken), "--company", "Another Company", "--create-company")
+    assert not Company.objects.filter(name="Another Company").exists()
+
+    call_command("import_bundle", str(PROCUREMENT), "--company", "Another Company", "--create-company", "--dry-run")
+    assert "Would create the company Another Company." in capsys.readouterr().out
+    assert not Company.objects.filter(name="Another Company").exists()
+
+
+def test_create_company_wants_a_name_not_an_unknown_id():
+    with pytest.raises(CommandError, match="No company with id or name '4242'"):
+        call_command("import_bundle", str(PROCUREMENT), "--company", "4242", "--create-company")
+    assert not Company.objects.exists()

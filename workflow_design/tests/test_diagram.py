@@ -15,7 +15,7 @@ def test_start_tasks_and_end_with_readable_condition_labels():
         [task(1, "Approval"), task(2, "Invoice")],
         [
             arrow(None, 1),
-            arrow(1, 2, {"==": [{"var": "tasks.approval.decision"}, "approve"]}),
+            arrow(1, 2, {"==": [{"var": "tasks.task-1.decision"}, "approve"]}),
             arrow(1, None, label="Otherwise"),
             arrow(2, None),
         ],
@@ -26,10 +26,23 @@ def test_start_tasks_and_end_with_readable_condition_labels():
     assert '  finish(["End"])' in lines
     assert '  t1["Approval"]' in lines
     assert "  start --> t1" in lines
-    assert "  t1 -->|\"approval.decision equals 'approve'\"| t2" in lines
-    assert '  t1 -->|"Otherwise"| finish' in lines
+    # An arrow's words are a node on the arrow; the arrow's own task's field reads by its name.
+    assert "  t1 --- a2(\"decision equals 'approve'\") --> t2" in lines
+    assert '  t1 --- a3("<b>Otherwise</b>") --> finish' in lines
+    assert "  class a2,a3 arrowWords" in lines
     assert "  t2 --> finish" in lines
     assert "-.->" not in text
+
+
+def test_arrow_words_never_use_mermaid_edge_labels():
+    """Mermaid puts edge labels mid-curve, where two arrows between the same tasks (there and back) collide."""
+    text = workflow_mermaid(
+        [task(1, "Send"), task(2, "Answer")],
+        [arrow(None, 1), arrow(1, 2, label="Sent"), arrow(2, 1, {"==": [{"var": "tasks.task-2.x"}, 1]}, label="Again")],
+    )
+    assert "|" not in text
+    assert '  t1 --- a2("<b>Sent</b>") --> t2' in text.splitlines()
+    assert '  t2 --- a3("<b>Again</b><br>x equals 1") --> t1' in text.splitlines()
 
 
 def test_a_task_without_outgoing_transitions_ends_with_a_dotted_arrow():
@@ -37,9 +50,21 @@ def test_a_task_without_outgoing_transitions_ends_with_a_dotted_arrow():
     assert "  t7 -.-> finish" in text.splitlines()
 
 
-def test_label_and_condition_both_show():
-    text = workflow_mermaid([task(1, "A")], [arrow(1, None, {"!": [{"var": "ticket.note"}]}, label="No note")])
-    assert '-->|"No note: ticket.note is empty"| finish' in text
+def test_label_and_condition_both_show_other_tasks_fields_by_task_and_name():
+    text = workflow_mermaid(
+        [task(1, "A")],
+        [
+            arrow(1, None, {"!": [{"var": "ticket.note"}]}, label="No note"),
+            arrow(1, None, {"===": [{"var": "tasks.review.ok"}, True]}, label="Reviewed"),
+        ],
+    )
+    assert '--- a1("<b>No note</b><br>ticket.note is empty") --> finish' in text
+    assert '--- a2("<b>Reviewed</b><br>review.ok is true") --> finish' in text
+
+
+def test_arrow_labels_cannot_inject_markup_either():
+    text = workflow_mermaid([task(1, "A")], [arrow(1, None, label="<i>x</i> | y")])
+    assert '--- a1("<b>#lt;i#gt;x#lt;/i#gt; #124; y</b>") --> finish' in text
 
 
 def test_labels_cannot_inject_syntax_or_markup():

@@ -239,6 +239,18 @@ def test_condition_text_reads_as_a_sentence():
 # --- Transforms ---------------------------------------------------------------------
 
 
+def test_strict_comparisons_read_like_the_builders():
+    assert condition_text({"===": [{"var": "tasks.gate.approved"}, True]}) == "gate.approved is true"
+    assert condition_text({"!==": [{"var": "ticket.size"}, "S"]}) == "ticket.size not equals 'S'"
+
+
+def test_the_arrows_own_task_fields_read_by_name_alone():
+    rule = {"==": [{"var": "tasks.review.decision"}, "approve"]}
+    assert condition_text(rule, own_task="review") == "decision equals 'approve'"
+    assert condition_text(rule, own_task="other") == "review.decision equals 'approve'"
+    assert condition_text({"!": [{"var": "ticket.review"}]}, own_task="review") == "ticket.review is empty"
+
+
 def test_plain_copies_become_mapping_rows_in_order():
     transform = {"sku": {"var": "tasks.collect-items.sku"}, "quantity": {"var": "tasks.collect-items.quantity"}}
     assert mapping_rows_from_transform(transform) == [

@@ -3,10 +3,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from users.models import Company
 from users.services import Actor
 from workflow_design.bundles import BundleInvalid, parse_bundle, read_limited
-from workflow_design.management.company_option import company_from_option, company_user_from_option
+from workflow_design.management.company_option import (
+    company_from_option,
+    company_from_option_or_new,
+    company_user_from_option,
+)
 from workflow_design.problems import Problem, errors_of, warnings_of
 from workflow_design.services import DraftsInTheWay, bundle_import, bundle_import_plan
 
@@ -18,12 +24,19 @@ class Command(BaseCommand):
         "and nothing is written (exit status 1). Warnings (such as a task where a ticket can stop) are "
         "printed too but do not stop the import. Prints what will change; definitions equal to what is "
         "published are left unchanged. An import that would discard an unpublished draft needs "
-        "--replace-drafts."
+        "--replace-drafts. With --create-company, a company that does not exist yet is created (with no users: "
+        "sign up instead for a first user, or reach it as TicketFlower staff through /impersonate/)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Path of the bundle JSON file.")
         parser.add_argument("--company", required=True, help="The company's id or exact name.")
+        parser.add_argument(
+            "--create-company",
+            action="store_true",
+            help="Create the company named by --company when no company has that name (nothing is created when "
+            "the bundle has problems or with --dry-run).",
+        )
         parser.add_argument("--user", help="Email of the company user recorded as the author (optional).")
         parser.add_argument(
             "--replace-drafts",
@@ -33,7 +46,20 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only print what would change.")
 
     def handle(self, *args, **options) -> None:
-        company = company_from_option(options["company"])
+        # One transaction: a company created for the import goes away again when the import does not happen.
+        with transaction.atomic():
+            if options["create_company"]:
+                company, created = company_from_option_or_new(options["company"])
+            else:
+                company, created = company_from_option(options["company"]), False
+            if created:
+                done = "Would create" if options["dry_run"] else "Created"
+                self.stdout.write(f"{done} the company {company}.")
+            self._import(company, options)
+            if options["dry_run"] and created:
+                transaction.set_rollback(True)
+
+    def _import(self, company: Company, options: dict) -> None:
         user = company_user_from_option(company, options["user"])
         path = Path(options["file"])
         try:
