@@ -31,3 +31,11 @@ def filter_select(field: BoundField) -> SafeString:
         ((key, SELECTED if str(key) in chosen else "", text) for key, text in field.field.choices),
     )
     return format_html('<select name="{}"{}>{}</select>', field.html_name, flatatt(attrs), options)
+
+
+@register.simple_tag
+def worker_options(workers: list) -> SafeString:
+    """<option>s of workers by name: the inbox draws one list per task row (thirty lists of twenty)."""
+    return format_html_join(
+        "", '<option value="{}">{}</option>', ((user.pk, user.get_full_name() or user.email) for user in workers)
+    )
