@@ -7,7 +7,7 @@ of them. Pages count at most 1,000 rows (workflow_ops.pagination).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +23,7 @@ from users.services import Actor
 from workflow_ops.exports import TASK_HEADER, TICKET_HEADER, task_rows, ticket_rows
 from workflow_ops.filters import QueueFilter, TaskFilter, TicketFilter
 from workflow_ops.forms import BulkAssignForm
-from workflow_ops.models import TaskInstance, TicketInstance
+from workflow_ops.models import TicketInstance
 from workflow_ops.pagination import CappedPaginator
 from workflow_ops.selectors.queues import person_label, queue_choices, task_queue, ticket_number_in, ticket_queue
 from workflow_ops.services.common import NotAllowed
@@ -34,17 +34,14 @@ PAGE_SIZE = 25
 
 
 class QueueView(TicketAdminMixin, View):
+    """A queue: its template, filters, rows (`queue(company, archive=…)`) and CSV (`export_rows(rows)`)."""
+
     template_name = ""
     filter_class: type[QueueFilter]
+    queue: Callable[..., QuerySet]
     export_name = ""
-
-    def rows(self, archive: bool) -> QuerySet:
-        raise NotImplementedError
-
-    def csv_rows(self, rows: QuerySet) -> Iterator[list[Any]]:
-        raise NotImplementedError
-
-    header: list[str] = []
+    export_header: list[str] = []
+    export_rows: Callable[[QuerySet], Iterator[list[Any]]]
 
     def get(self, request: HttpRequest) -> HttpResponse:
         archive = request.GET.get("archive") == "1"
@@ -52,11 +49,15 @@ class QueueView(TicketAdminMixin, View):
         if opened is not None:
             return opened
         filterset = self.filter_class(
-            request.GET, self.rows(archive), choices=queue_choices(request.company), archive=archive, request=request
+            request.GET,
+            type(self).queue(request.company, archive=archive),
+            choices=queue_choices(request.company),
+            archive=archive,
+            request=request,
         )
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         if request.GET.get("format") == "csv":
-            return csv_download(self.export_name, self.header, self.csv_rows(rows))
+            return csv_download(self.export_name, self.export_header, type(self).export_rows(rows))
         page = CappedPaginator(rows, PAGE_SIZE).page(request.GET.get("page"))
         context = {
             "filter": filterset,
@@ -87,27 +88,15 @@ class QueueView(TicketAdminMixin, View):
 class TicketQueueView(QueueView):
     template_name = "workflow_ops/ticket_queue.html"
     filter_class = TicketFilter
-    export_name = "tickets"
-    header = TICKET_HEADER
-
-    def rows(self, archive: bool) -> QuerySet[TicketInstance]:
-        return ticket_queue(self.request.company, archive=archive)
-
-    def csv_rows(self, rows: QuerySet[TicketInstance]) -> Iterator[list[Any]]:
-        return ticket_rows(rows)
+    queue = staticmethod(ticket_queue)
+    export_name, export_header, export_rows = "tickets", TICKET_HEADER, staticmethod(ticket_rows)
 
 
 class TaskQueueView(QueueView):
     template_name = "workflow_ops/task_queue.html"
     filter_class = TaskFilter
-    export_name = "tasks"
-    header = TASK_HEADER
-
-    def rows(self, archive: bool) -> QuerySet[TaskInstance]:
-        return task_queue(self.request.company, archive=archive)
-
-    def csv_rows(self, rows: QuerySet[TaskInstance]) -> Iterator[list[Any]]:
-        return task_rows(rows)
+    queue = staticmethod(task_queue)
+    export_name, export_header, export_rows = "tasks", TASK_HEADER, staticmethod(task_rows)
 
     def extra_context(self, filterset: QueueFilter) -> dict[str, Any]:
         if filterset.archive:
