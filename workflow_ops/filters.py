@@ -13,6 +13,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -22,6 +23,17 @@ from workflow_ops.selectors.queues import QueueChoices, matching_text, ticket_nu
 
 NOBODY = "none"
 DATE = forms.DateInput(attrs={"type": "date"})
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+
+
+def plausible_day(day: datetime.date) -> None:
+    """Days a filter can mean (and that stay dates in any time zone once a day is added)."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(f"Choose a day between {EARLIEST.year} and {LATEST.year}.", code="date_range")
+
+
+def date_filter(method: str, label: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(method=method, label=label, widget=DATE, validators=[plausible_day])
 
 
 class QueueFilterForm(StyledFormMixin, forms.Form):
@@ -63,10 +75,10 @@ class QueueFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(method="filter_role", label="Company role", empty_label="Any role")
     outcome = django_filters.ChoiceFilter(method="filter_outcome", label="Outcome", empty_label="Any outcome")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only", widget=forms.CheckboxInput)
-    created_from = django_filters.DateFilter(method="filter_created_from", label="Created from", widget=DATE)
-    created_to = django_filters.DateFilter(method="filter_created_to", label="Created to", widget=DATE)
-    finished_from = django_filters.DateFilter(method="filter_finished_from", label="Finished from", widget=DATE)
-    finished_to = django_filters.DateFilter(method="filter_finished_to", label="Finished to", widget=DATE)
+    created_from = date_filter("filter_created_from", "Created from")
+    created_to = date_filter("filter_created_to", "Created to")
+    finished_from = date_filter("filter_finished_from", "Finished from")
+    finished_to = date_filter("filter_finished_to", "Finished to")
 
     class Meta:
         form = QueueFilterForm

@@ -17,6 +17,9 @@ from django.core.paginator import Page, Paginator
 
 class CappedPaginator(Paginator):
     cap = 1000
+    # Page numbers stop here: an offset past this is no page anyone reads, and a hand-typed
+    # ?page=99999999999999999999 must not overflow the database's OFFSET.
+    last_page = 100_000
 
     @cached_property
     def count(self) -> int:
@@ -38,7 +41,7 @@ class CappedPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             number = 1
-        return max(number, 1)
+        return min(max(number, 1), self.last_page)
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)

@@ -610,3 +610,36 @@ def test_a_tickets_search_text_follows_its_title_and_data(desk):
     ticket.save(update_fields=["title", "data"])
     ticket.refresh_from_db()
     assert ticket.search_text.startswith("Stools") and "three-legged" in ticket.search_text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=999999999999999999999999",
+        "page=-3",
+        "page=x",
+        "q=a%00b",
+        "q=" + "x" * 5000,
+        "type=1%00",
+        "assignee=99999999999999999999",
+        "sort=%3Cscript%3E",
+        "format=csv&created_from=bad",
+    ],
+)
+@pytest.mark.parametrize("queue", ["/ops/tickets/", "/ops/tasks/", "/ops/tickets/?archive=1&"])
+def test_hostile_queue_input_is_answered_not_a_500(client, desk, queue, query):
+    client.force_login(desk.admin)
+    separator = "" if queue.endswith("&") else "?"
+    response = client.get(f"{queue}{separator}{query}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("field", ["created_to", "created_from"])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_day_no_filter_can_mean_is_refused_beside_its_field(client, desk, field, day):
+    client.force_login(desk.admin)
+    for queue in ("ops:ticket-queue", "ops:task-queue"):
+        page = get(client, queue, **{field: day}).content.decode()
+        assert f'data-field-error="{field}"' in page and "Choose a day between 1900 and 2999." in page
+    archive = get(client, "ops:task-queue", archive="1", finished_to="9999-12-31").content.decode()
+    assert 'data-field-error="finished_to"' in archive
