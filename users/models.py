@@ -114,6 +114,7 @@ class User(AbstractUser):
         ordering = ["first_name", "last_name", "email"]
 
     def __str__(self) -> str:
+        """How every page and message names a person: their full name, else their email."""
         return self.get_full_name() or self.email
 
     def save(self, *args, **kwargs) -> None:

@@ -48,7 +48,7 @@ def local(moment: Any) -> str:
 
 
 def name_of(user: User | None) -> str:
-    return (user.get_full_name() or user.email) if user else ""
+    return str(user) if user else ""
 
 
 def ticket_rows(tickets: QuerySet[TicketInstance]) -> Iterator[list[Any]]:

@@ -64,7 +64,7 @@ def is_eligible(user: User, company: Company, role_id: int | None) -> bool:
 
 
 def _first_name(user: User) -> str:
-    return user.first_name or user.get_full_name() or user.email
+    return user.first_name or str(user)
 
 
 def _role_words(role_id: int | None) -> str:

@@ -128,10 +128,6 @@ class QueueChoices:
     outcomes: list[tuple[str, str]]
 
 
-def person_label(user: User) -> str:
-    return user.get_full_name() or user.email
-
-
 def queue_choices(company: Company) -> QueueChoices:
     types = TicketDefinition.objects.for_company(company).order_by("title").values_list("pk", "title")
     workers = users_with_permission(company, PERM_WORK_TASKS).order_by("first_name", "last_name", "email")
@@ -146,7 +142,7 @@ def queue_choices(company: Company) -> QueueChoices:
     outcomes = sorted({*end_labels, CANCELLED_OUTCOME})
     return QueueChoices(
         ticket_types=list(types),
-        workers=[(user.pk, person_label(user)) for user in workers],
+        workers=[(user.pk, str(user)) for user in workers],
         roles=list(roles),
         outcomes=[(outcome, outcome) for outcome in outcomes],
     )

@@ -224,7 +224,7 @@ def timeline(changes: list[StatusChange], tasks: list[TaskInstance], *, staff: b
             task = by_id[change.object_id]
             title = task.definition.title
             if change.to_status == TaskStatus.COMPLETED and not staff:
-                who = change.actor.get_full_name() if change.actor else "the action"
+                who = str(change.actor) if change.actor else "the action"
                 text = f"Completed by {who}."
             text = f"“{title}”: {text}"
             waiting = (

@@ -20,7 +20,7 @@ from workflow_ops.services.common import InvalidData, NotAllowed
 
 
 def _name(user: User) -> str:
-    return user.get_full_name() or user.email
+    return str(user)
 
 
 @transaction.atomic

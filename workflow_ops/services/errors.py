@@ -39,7 +39,7 @@ def error_mark_reviewed(*, error: WorkflowError, actor: Actor) -> WorkflowError:
     error = WorkflowError.objects.select_for_update().get(pk=error.pk)
     if error.status != ErrorStatus.NEW:
         raise NotAllowed(f"This error is {error.get_status_display().lower()} already.")
-    change_status(error, "review", actor=actor, note=f"Reviewed by {actor.user.get_full_name() or actor.user.email}.")
+    change_status(error, "review", actor=actor, note=f"Reviewed by {actor.user}.")
     return error
 
 

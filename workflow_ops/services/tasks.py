@@ -29,7 +29,7 @@ from workflow_ops.transitions import change_status, status_change
 
 
 def _name(user: User) -> str:
-    return user.get_full_name() or user.email
+    return str(user)
 
 
 def _require_assignee(task: TaskInstance, user: User) -> None:

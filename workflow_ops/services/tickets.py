@@ -112,7 +112,7 @@ def ticket_submit(
         ticket.data = {**data, **store_answer_files(ticket=ticket, actor=actor, files=files)}
         ticket.save(update_fields=["data"])
     on_behalf = requester if requester != user else None
-    note = f"Submitted for {requester.get_full_name() or requester.email}." if on_behalf else "Submitted."
+    note = f"Submitted for {requester}." if on_behalf else "Submitted."
     record_created(ticket, actor=actor, note=note, on_behalf_of=on_behalf)
     start_on_commit(ticket.pk)
     return ticket
@@ -186,7 +186,7 @@ def ticket_set_priority(*, ticket: TicketInstance, actor: Actor, priority: int) 
     before = ticket.get_priority_display()
     ticket.priority = priority
     ticket.save(update_fields=["priority", "updated_at"])
-    who = actor.user.get_full_name() or actor.user.email
+    who = str(actor.user)
     status_change(
         ticket,
         from_status=ticket.status,

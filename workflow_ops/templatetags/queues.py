@@ -36,6 +36,4 @@ def filter_select(field: BoundField) -> SafeString:
 @register.simple_tag
 def worker_options(workers: list) -> SafeString:
     """<option>s of workers by name: the inbox draws one list per task row (thirty lists of twenty)."""
-    return format_html_join(
-        "", '<option value="{}">{}</option>', ((user.pk, user.get_full_name() or user.email) for user in workers)
-    )
+    return format_html_join("", '<option value="{}">{}</option>', ((user.pk, str(user)) for user in workers))

@@ -25,7 +25,7 @@ from workflow_ops.filters import QueueFilter, TaskFilter, TicketFilter
 from workflow_ops.forms import BulkAssignForm
 from workflow_ops.models import TicketInstance
 from workflow_ops.pagination import CappedPaginator
-from workflow_ops.selectors.queues import person_label, queue_choices, task_queue, ticket_number_in, ticket_queue
+from workflow_ops.selectors.queues import queue_choices, task_queue, ticket_number_in, ticket_queue
 from workflow_ops.services.common import NotAllowed
 from workflow_ops.services.tasks import task_assign
 from workflow_ops.views.mixins import TicketAdminMixin, csv_download
@@ -131,7 +131,7 @@ class BulkAssignView(TicketAdminMixin, View):
                 refused.append(f"#{task.ticket.number} “{task.definition.title}”: {why}")
         if assigned:
             tasks = "task" if assigned == 1 else "tasks"
-            messages.success(request, f"Assigned {assigned} {tasks} to {person_label(assignee)}.")
+            messages.success(request, f"Assigned {assigned} {tasks} to {assignee}.")
         for line in refused:
             messages.warning(request, f"Not assigned — {line}")
         return redirect(back)

@@ -193,7 +193,7 @@ def assign_from_form(request: HttpRequest, task: TaskInstance) -> bool:
     except NotAllowed as refused:
         messages.error(request, str(refused))
         return False
-    name = assignee.get_full_name() or assignee.email
+    name = str(assignee)
     messages.success(request, f"“{task.definition.title}” of #{task.ticket.number} is assigned to {name}.")
     return True
 

@@ -78,7 +78,7 @@ TABLES = (TICKETS, WORKFLOWS, TASKS, STATUS_CHANGES)
 
 
 def _name(user: User) -> str:
-    return user.get_full_name() or user.email
+    return str(user)
 
 
 def _summary(output: dict) -> str:

@@ -239,12 +239,12 @@ def _people(run: Run, steps: list[Step], staff: Staff, rng: random.Random) -> No
             candidates = people.candidates(step.task)
             if candidates:
                 step.assignee, step.claimed = rng.choice(candidates), True
-                step.reason = f"Claimed from the pool by {step.assignee.get_full_name()}."
+                step.reason = f"Claimed from the pool by {step.assignee}."
         if step.assignee is None and not is_open and step.status != TaskStatus.CANCELLED:
             # Nobody could take it (the engine told the ticket admins): the admin assigned it.
             candidates = people.candidates(step.task) or staff.workers
             step.assignee, step.assigned_by_admin = rng.choice(candidates), True
-            step.reason = f"Assigned by {staff.admin.get_full_name()}."
+            step.reason = f"Assigned by {staff.admin}."
         if is_open:
             if step.assignee is None:
                 step.status = TaskStatus.UNASSIGNED
@@ -261,7 +261,7 @@ def _given_to_a_leaver(step: Step, earlier: list[Step], people: People, staff: S
     before = next((item for item in reversed(earlier) if item.task.key == step.task.key), None)
     step.assignee = before.assignee if before is not None else rng.choice(staff.former)
     if step.pool:
-        step.claimed, step.reason = True, f"Claimed from the pool by {step.assignee.get_full_name()}."
+        step.claimed, step.reason = True, f"Claimed from the pool by {step.assignee}."
     elif before is not None:
         step.reason = step.created_reason = f"Back to {step.assignee.first_name}, who did this step before."
     else:
