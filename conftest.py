@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 
 from users.models import Company, User
 from users.roles import SystemRole
@@ -83,6 +84,14 @@ def _media_root(settings, tmp_path):
 def allow_private_action_targets(settings):
     """Let HTTP action tasks call loopback and private addresses (off in tests, as in production)."""
     settings.ACTIONS_ALLOW_PRIVATE_TARGETS = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_company_cache():
+    """Values are cached per company id and setup version (users.company_cache); test databases reuse both."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

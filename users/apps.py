@@ -7,6 +7,6 @@ class UsersConfig(AppConfig):
     verbose_name = "Companies and users"
 
     def ready(self) -> None:
-        from users import dashboard
+        from users import dashboard, signals  # noqa: F401 (signals: connects its receivers)
 
         dashboard.register(dashboard.team_cards)

@@ -8,6 +8,8 @@ class WorkflowDesignConfig(AppConfig):
 
     def ready(self) -> None:
         from users import dashboard
+        from workflow_design import signals
         from workflow_design.dashboard import design_cards
 
         dashboard.register(design_cards)
+        signals.connect()

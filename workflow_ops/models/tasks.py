@@ -99,6 +99,16 @@ class TaskInstance(ConcurrentTransitionMixin, models.Model):
             ),
             # Unassigned tasks oldest first: the pool, and the inbox's "nobody to do it".
             models.Index(fields=["company", "created_at"], condition=Q(status="unassigned"), name="wo_task_unassigned"),
+            # The navbar's counts on every page: pool tasks unclaimed since before a time (found per
+            # pool step), and overdue tasks. Without them each count read thousands of index entries.
+            models.Index(
+                fields=["definition", "created_at"], condition=Q(status="unassigned"), name="wo_task_unassigned_step"
+            ),
+            models.Index(
+                fields=["company", "due_at"],
+                condition=Q(status__in=["assigned", "in_progress"]),
+                name="wo_task_workable_due",
+            ),
             models.Index(
                 fields=["company", "-completed_at"],
                 condition=Q(status__in=["completed", "cancelled"]),

@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ticketflower.compiled_sql import CompiledQuery
+from users.company_cache import company_cached
 from users.models import Company, CompanyRole, User
 from users.roles import PERM_WORK_TASKS
 from users.selectors import users_with_permission
@@ -42,22 +44,39 @@ INBOX_ROWS = 10
 TICKET_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 
 
-# Big JSON columns a queue row never shows: reading and decoding them was most of a page's time.
-TICKET_ROW_DEFER = (
-    "data",
-    "fields_schema",
-    "cancel_reason",
-    "search_text",
-    "ticket_type__fields_schema",
-    "ticket_type__ext_ref",
+# The columns a queue row shows (and its CSV writes), and no more: decoding columns nobody
+# reads (JSON data, passwords, tokens, descriptions) was half of a page's database time.
+PERSON = ("first_name", "last_name", "email")
+TICKET_ROW = (
+    "number",
+    "title",
+    "status",
+    "outcome",
+    "priority",
+    "created_at",
+    "closed_at",
+    "ticket_type__title",
+    *(f"requester__{name}" for name in PERSON),
 )
-DEFINITION_DEFER = (
-    "description",
-    "ext_ref",
-    "input_schema",
-    "output_schema",
-    "input_transform",
-    "output_transform",
+CURRENT_TASK = (
+    "ticket",
+    "status",  # django-fsm reads a model's state field as each row is built: never defer it
+    "current_task__status",
+    "current_task__due_at",
+    "current_task__definition__title",
+    *(f"current_task__assigned_to__{name}" for name in PERSON),
+)
+TASK_ROW = (
+    "status",
+    "due_at",
+    "created_at",
+    "completed_at",
+    "ticket__number",
+    "ticket__title",
+    "ticket__priority",
+    "ticket__status",  # read by django-fsm as each row is built
+    "definition__title",
+    "definition__assignee_role__name",
 )
 
 
@@ -69,16 +88,13 @@ def ticket_queue(company: Company, *, archive: bool) -> QuerySet[TicketInstance]
     """
     tickets = TicketInstance.objects.for_company(company)
     tickets = tickets.exclude(status=TicketStatus.OPEN) if archive else tickets.filter(status=TicketStatus.OPEN)
-    current = WorkflowInstance.objects.select_related("current_task__definition", "current_task__assigned_to").defer(
-        "workflow_data",
-        "current_task__input_data",
-        "current_task__output_data",
-        *(f"current_task__definition__{name}" for name in DEFINITION_DEFER),
+    current = WorkflowInstance.objects.select_related("current_task__definition", "current_task__assigned_to").only(
+        *CURRENT_TASK
     )
     return (
         with_open_errors(tickets)
         .select_related("ticket_type", "requester")
-        .defer(*TICKET_ROW_DEFER)
+        .only(*TICKET_ROW)
         .prefetch_related(Prefetch("workflow", queryset=current))
     )
 
@@ -95,12 +111,7 @@ def task_queue(company: Company, *, archive: bool) -> QuerySet[TaskInstance]:
         TaskInstance.objects.for_company(company)
         .filter(status__in=statuses)
         .select_related("ticket", "definition__assignee_role", *people)
-        .defer(
-            "input_data",
-            "output_data",
-            *(f"ticket__{name}" for name in TICKET_ROW_DEFER if not name.startswith("ticket_type")),
-            *(f"definition__{name}" for name in DEFINITION_DEFER),
-        )
+        .only(*TASK_ROW, *(f"{person}__{name}" for person in people for name in PERSON))
     )
 
 
@@ -129,6 +140,11 @@ class QueueChoices:
 
 
 def queue_choices(company: Company) -> QueueChoices:
+    """Kept until the company's setup changes (users.company_cache): four queries on every queue page before."""
+    return company_cached(company, "queue-choices", lambda: _read_queue_choices(company))
+
+
+def _read_queue_choices(company: Company) -> QueueChoices:
     types = TicketDefinition.objects.for_company(company).order_by("title").values_list("pk", "title")
     workers = users_with_permission(company, PERM_WORK_TASKS).order_by("first_name", "last_name", "email")
     roles = CompanyRole.objects.for_company(company).order_by("name").values_list("pk", "name")
@@ -178,12 +194,9 @@ def _unassigned() -> Q:
     return Q(status=TaskStatus.UNASSIGNED) & ~Q(definition__assignment=Assignment.POOL)
 
 
-def _unclaimed(now: datetime) -> Q:
-    return Q(
-        status=TaskStatus.UNASSIGNED,
-        definition__assignment=Assignment.POOL,
-        created_at__lt=now - POOL_UNCLAIMED_AFTER,
-    )
+def _unclaimed(pool_cutoff: datetime) -> Q:
+    """Pool tasks waiting since before the cutoff (now less POOL_UNCLAIMED_AFTER)."""
+    return Q(status=TaskStatus.UNASSIGNED, definition__assignment=Assignment.POOL, created_at__lt=pool_cutoff)
 
 
 def overdue_tasks(company: Company, now: datetime) -> QuerySet[TaskInstance]:
@@ -195,7 +208,7 @@ def unassigned_tasks(company: Company) -> QuerySet[TaskInstance]:
 
 
 def unclaimed_pool_tasks(company: Company, now: datetime) -> QuerySet[TaskInstance]:
-    return _open_tasks(company).filter(_unclaimed(now)).order_by("created_at", "id")
+    return _open_tasks(company).filter(_unclaimed(now - POOL_UNCLAIMED_AFTER)).order_by("created_at", "id")
 
 
 # Counts of what needs attention stop here ("99+"): a badge needs no more, and counting
@@ -203,20 +216,37 @@ def unclaimed_pool_tasks(company: Company, now: datetime) -> QuerySet[TaskInstan
 COUNT_CAP = 100
 
 
-def capped_counts(querysets: dict[str, QuerySet], cap: int | None = None) -> dict[str, int]:
-    """How many rows each queryset has, up to `cap` each, in one query (one round trip for the navbar).
+def capped_counts_sql(querysets: dict[str, QuerySet], cap: int = COUNT_CAP) -> tuple[str, list]:
+    """One query of how many rows each queryset has, up to `cap` each (one round trip for the navbar).
 
     Each count reads at most `cap` ids through its own index; the SQL of each is Django's own.
     """
-    cap = cap or COUNT_CAP
     parts, params = [], []
     for name, rows in querysets.items():
         sql, row_params = rows.order_by().values("pk")[:cap].query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {name}_ids)")
         params.extend(row_params)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        return dict(zip(querysets, cursor.fetchone(), strict=True))
+    return f"SELECT {', '.join(parts)}", params
+
+
+def _my_tasks(company: int, user: int) -> dict[str, QuerySet]:
+    return {"my_tasks": TaskInstance.objects.for_company(company).filter(assigned_to=user, status__in=WORKABLE)}
+
+
+def _attention(company: int, user: int, now: datetime, pool_cutoff: datetime) -> dict[str, QuerySet]:
+    tasks = TaskInstance.objects.for_company(company)
+    return {
+        **_my_tasks(company, user),
+        "stopped": stopped_tickets(company),
+        "overdue": tasks.filter(_overdue(now)),
+        "unassigned": tasks.filter(_unassigned()),
+        "unclaimed": tasks.filter(_unclaimed(pool_cutoff)),
+    }
+
+
+# Every page shows these counts: their SQL is compiled once per process (ticketflower.compiled_sql).
+MY_TASKS_COUNT = CompiledQuery(lambda **values: capped_counts_sql(_my_tasks(**values)))
+ATTENTION_COUNTS = CompiledQuery(lambda **values: capped_counts_sql(_attention(**values)))
 
 
 @dataclass(frozen=True)
@@ -248,36 +278,56 @@ def label(count: int) -> str:
 
 def attention_counts(company: Company, user: User, *, admin: bool, now: datetime | None = None) -> AttentionCounts:
     """The user's open tasks and, for ticket admins, the inbox's counts per kind: one query."""
-    now = now or timezone.now()
-    tasks = TaskInstance.objects.for_company(company)
-    wanted = {"my_tasks": tasks.filter(assigned_to=user, status__in=WORKABLE)}
     if admin:
-        wanted |= {
-            "stopped": stopped_tickets(company),
-            "overdue": tasks.filter(_overdue(now)),
-            "unassigned": tasks.filter(_unassigned()),
-            "unclaimed": tasks.filter(_unclaimed(now)),
-        }
-    return AttentionCounts(**capped_counts(wanted))
+        now = now or timezone.now()
+        query, names = ATTENTION_COUNTS, ("my_tasks", "stopped", "overdue", "unassigned", "unclaimed")
+        sql, params = query.sql_with_params(
+            company=company.pk, user=user.pk, now=now, pool_cutoff=now - POOL_UNCLAIMED_AFTER
+        )
+    else:
+        names = ("my_tasks",)
+        sql, params = MY_TASKS_COUNT.sql_with_params(company=company.pk, user=user.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return AttentionCounts(**dict(zip(names, cursor.fetchone(), strict=True)))
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A task worker as an "assign to…" list names them, with the company roles they hold."""
+
+    pk: int
+    name: str
+    roles: frozenset[int]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
 class Workers:
-    """The company's task workers with the company roles they hold, to offer "assign to…" per task."""
+    """The company's task workers, to offer "assign to…" per task."""
 
-    people: list[tuple[User, frozenset[int]]]
+    people: list[Worker]
 
-    def for_role(self, role_id: int | None) -> list[User]:
-        return [user for user, roles in self.people if role_id is None or role_id in roles]
+    def for_role(self, role_id: int | None) -> list[Worker]:
+        return [worker for worker in self.people if role_id is None or role_id in worker.roles]
 
 
 def task_workers(company: Company) -> Workers:
+    """Kept until the company's setup changes (users.company_cache)."""
+    return company_cached(company, "task-workers", lambda: _read_task_workers(company))
+
+
+def _read_task_workers(company: Company) -> Workers:
     workers = (
         users_with_permission(company, PERM_WORK_TASKS)
         .prefetch_related("company_roles")
         .order_by("first_name", "last_name", "email")
     )
-    return Workers([(user, frozenset(role.pk for role in user.company_roles.all())) for user in workers])
+    return Workers(
+        [Worker(user.pk, str(user), frozenset(role.pk for role in user.company_roles.all())) for user in workers]
+    )
 
 
 @dataclass(frozen=True)
@@ -285,7 +335,7 @@ class InboxTask:
     """A task row of the inbox with the workers it may go to (its assignee left out)."""
 
     task: TaskInstance
-    workers: list[User]
+    workers: list[Worker]
 
 
 @dataclass(frozen=True)
@@ -308,7 +358,9 @@ def inbox(company: Company, user: User) -> Inbox:
 
     def rows(tasks: QuerySet[TaskInstance]) -> list[InboxTask]:
         return [
-            InboxTask(task, [w for w in workers.for_role(task.definition.assignee_role_id) if w != task.assigned_to])
+            InboxTask(
+                task, [w for w in workers.for_role(task.definition.assignee_role_id) if w.pk != task.assigned_to_id]
+            )
             for task in tasks[:INBOX_ROWS]
         ]
 

@@ -308,6 +308,28 @@ def test_a_bad_filter_is_an_error_next_to_its_field_and_lists_nothing(client, de
     assert 'data-field-error="type"' in response.content.decode() and titles(response) == []
 
 
+def test_the_filters_offer_the_companys_people_and_ticket_types_as_they_are_now(client, desk, other_tenant):
+    """The choices are cached until the company's setup changes (users.company_cache): every change shows."""
+
+    def choices(field: str) -> list[str]:
+        response = get(client, "ops:task-queue")
+        return [label for _, label in response.context["filter"].form.fields[field].choices]
+
+    client.force_login(desk.admin)
+    assert str(desk.dana) in choices("assignee") and "Help desk" not in choices("type")
+    nina = worker(desk.admin.company, "Nina")
+    help_type = desk.types["help"]
+    help_type.title = "Help desk"
+    help_type.save()
+    desk.dana.is_active = False
+    desk.dana.save()
+    worker(other_tenant.company, "Otto")
+    assignees = choices("assignee")
+    assert str(nina) in assignees and str(desk.dana) not in assignees
+    assert not any(name.startswith("Otto") for name in assignees)
+    assert "Help desk" in choices("type")
+
+
 def test_filters_answer_htmx_with_the_queue_alone(client, desk):
     client.force_login(desk.admin)
     response = client.get(reverse("ops:ticket-queue"), {"priority": "4"}, **HTMX, HTTP_HX_TRIGGER="id_priority")

@@ -1,0 +1,28 @@
+"""Ticket types and workflows are part of a company's setup: a change moves its `setup_version` on.
+
+The queues filter by ticket type and by the outcomes of workflows' end arrows; those
+choices are cached under the version (users.company_cache). Bulk-created transitions
+send no signal, but always come with a new workflow version, which does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from users.company_cache import setup_changed
+from workflow_design.models import TicketDefinition, WorkflowDefinition, WorkflowTransition
+
+SETUP_MODELS = (TicketDefinition, WorkflowDefinition, WorkflowTransition)
+
+
+def definition_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        setup_changed([instance.company_id])
+
+
+def connect() -> None:
+    for model in SETUP_MODELS:
+        post_save.connect(definition_changed, sender=model, dispatch_uid=f"setup-{model.__name__}-saved")
+        post_delete.connect(definition_changed, sender=model, dispatch_uid=f"setup-{model.__name__}-deleted")
