@@ -6,9 +6,10 @@ include per badge was a measurable part of rendering a page of 25 rows.
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from workflow_ops.models import Priority, TaskStatus, TicketStatus
 
@@ -33,9 +34,10 @@ TASK_LABELS = {TaskStatus.WAITING: "Waiting for a reply"}
 
 
 def _badge(css: str, text: str, title: str = "") -> SafeString:
-    if title:
-        return format_html('<span class="badge {}" title="{}">{}</span>', css, title, text)
-    return format_html('<span class="badge {}">{}</span>', css, text)
+    # The standard library's escape: Django's (and format_html's) lazy-string checks cost more than
+    # the escaping, three badges a row.
+    title_attr = f' title="{escape(title)}"' if title else ""
+    return mark_safe(f'<span class="badge {css}"{title_attr}>{escape(str(text))}</span>')
 
 
 @register.simple_tag
