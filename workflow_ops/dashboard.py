@@ -9,6 +9,7 @@ from users.dashboard import DashboardCard
 from users.roles import PERM_MANAGE_TICKETS, PERM_SUBMIT_TICKETS, PERM_WORK_TASKS
 from workflow_design.plans import submittable_ticket_types
 from workflow_ops.models import ErrorStatus, TicketInstance, TicketStatus, WorkflowError
+from workflow_ops.selectors.counts import capped_count, label
 from workflow_ops.selectors.tasks import my_open_tasks, pool_tasks
 
 
@@ -44,8 +45,8 @@ def ops_cards(request: HttpRequest) -> list[DashboardCard]:
             )
     if user.has_perm(PERM_WORK_TASKS):
         mine = my_open_tasks(company, user).count()
-        pool = pool_tasks(company, user).count() if not mine else 0
-        hint = f"Nothing assigned to you; {pool} task{'s' * (pool != 1)} wait in the pool." if pool else ""
+        pool = capped_count(pool_tasks(company, user)) if not mine else 0
+        hint = f"Nothing assigned to you; {label(pool)} task{'s' * (pool != 1)} wait in the pool." if pool else ""
         cards.append(
             DashboardCard(
                 title="My tasks",

@@ -109,6 +109,12 @@ class TaskInstance(ConcurrentTransitionMixin, models.Model):
                 condition=Q(status__in=["assigned", "in_progress"]),
                 name="wo_task_workable_due",
             ),
+            # A worker's own tasks, due soonest first (/tasks/mine/ and the navbar's count).
+            models.Index(
+                fields=["assigned_to", "due_at", "created_at"],
+                condition=Q(status__in=["assigned", "in_progress"]),
+                name="wo_task_mine_due",
+            ),
             models.Index(
                 fields=["company", "-completed_at"],
                 condition=Q(status__in=["completed", "cancelled"]),

@@ -34,6 +34,8 @@ from workflow_ops.models import (
     WorkflowError,
     WorkflowInstance,
 )
+from workflow_ops.selectors.counts import COUNT_CAP, label
+from workflow_ops.selectors.tasks import PERSON, task_list
 from workflow_ops.selectors.tickets import with_open_errors
 
 CLOSED_TASK_STATUSES = (TaskStatus.COMPLETED, TaskStatus.CANCELLED)
@@ -46,7 +48,6 @@ TICKET_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 
 # The columns a queue row shows (and its CSV writes), and no more: decoding columns nobody
 # reads (JSON data, passwords, tokens, descriptions) was half of a page's database time.
-PERSON = ("first_name", "last_name", "email")
 TICKET_ROW = (
     "number",
     "title",
@@ -65,18 +66,6 @@ CURRENT_TASK = (
     "current_task__due_at",
     "current_task__definition__title",
     *(f"current_task__assigned_to__{name}" for name in PERSON),
-)
-TASK_ROW = (
-    "status",
-    "due_at",
-    "created_at",
-    "completed_at",
-    "ticket__number",
-    "ticket__title",
-    "ticket__priority",
-    "ticket__status",  # read by django-fsm as each row is built
-    "definition__title",
-    "definition__assignee_role__name",
 )
 
 
@@ -107,12 +96,7 @@ def task_queue(company: Company, *, archive: bool) -> QuerySet[TaskInstance]:
     """
     statuses = CLOSED_TASK_STATUSES if archive else OPEN_TASK_STATUSES
     people = ("assigned_to", "completed_by") if archive else ("assigned_to",)
-    return (
-        TaskInstance.objects.for_company(company)
-        .filter(status__in=statuses)
-        .select_related("ticket", "definition__assignee_role", *people)
-        .only(*TASK_ROW, *(f"{person}__{name}" for person in people for name in PERSON))
-    )
+    return task_list(TaskInstance.objects.for_company(company).filter(status__in=statuses), *people)
 
 
 def ticket_number_in(text: str) -> int | None:
@@ -211,11 +195,6 @@ def unclaimed_pool_tasks(company: Company, now: datetime) -> QuerySet[TaskInstan
     return _open_tasks(company).filter(_unclaimed(now - POOL_UNCLAIMED_AFTER)).order_by("created_at", "id")
 
 
-# Counts of what needs attention stop here ("99+"): a badge needs no more, and counting
-# thousands of overdue tasks on every page would cost more than the page itself.
-COUNT_CAP = 100
-
-
 def capped_counts_sql(querysets: dict[str, QuerySet], cap: int = COUNT_CAP) -> tuple[str, list]:
     """One query of how many rows each queryset has, up to `cap` each (one round trip for the navbar).
 
@@ -270,10 +249,6 @@ class AttentionCounts:
     @property
     def my_tasks_label(self) -> str:
         return label(self.my_tasks)
-
-
-def label(count: int) -> str:
-    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
 
 
 def attention_counts(company: Company, user: User, *, admin: bool, now: datetime | None = None) -> AttentionCounts:

@@ -1,4 +1,4 @@
-"""Queue pages: a capped count ("99+" past selectors.queues.COUNT_CAP) and the filter form's selects."""
+"""Queue pages: a capped count ("99+" past selectors.counts.COUNT_CAP) and the filter form's selects."""
 
 from html import escape
 
@@ -7,7 +7,7 @@ from django.forms import BoundField
 from django.forms.utils import flatatt
 from django.utils.safestring import SafeString, mark_safe
 
-from workflow_ops.selectors.queues import label
+from workflow_ops.selectors.counts import label
 
 SELECTED = mark_safe(" selected")
 

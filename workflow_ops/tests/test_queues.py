@@ -617,7 +617,7 @@ def test_personal_queues_export_the_rows_they_list(client, desk, name, params, w
 
 
 def test_counts_past_the_cap_read_as_so_many_plus(client, desk, monkeypatch):
-    monkeypatch.setattr("workflow_ops.selectors.queues.COUNT_CAP", 2)
+    monkeypatch.setattr("workflow_ops.selectors.counts.COUNT_CAP", 2)
     client.force_login(desk.admin)
     page = get(client, "ops:inbox").content.decode()
     assert 'data-testid="count-overdue">1<' in page  # below the cap: the count itself

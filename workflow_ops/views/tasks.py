@@ -25,6 +25,8 @@ from workflow_ops.engine.assignment import eligible_workers, is_eligible
 from workflow_ops.exports import TASK_HEADER, task_rows
 from workflow_ops.forms import AssignForm, SchemaForm
 from workflow_ops.models import WORKABLE, TaskInstance, TaskStatus
+from workflow_ops.pagination import CappedPaginator
+from workflow_ops.selectors.counts import capped_count
 from workflow_ops.selectors.tasks import my_open_tasks, pool_tasks, visible_tasks
 from workflow_ops.selectors.tickets import data_rows, downloadable_uploads
 from workflow_ops.services.common import InvalidData, NotAllowed
@@ -44,12 +46,13 @@ class MyTasksView(WorkerMixin, CsvExportMixin, ListView):
     template_name = "workflow_ops/my_tasks.html"
     context_object_name = "tasks"
     paginate_by = 25
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return my_open_tasks(self.request.company, self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        pool = pool_tasks(self.request.company, self.request.user).count()
+        pool = capped_count(pool_tasks(self.request.company, self.request.user))
         return super().get_context_data(pool_count=pool, **kwargs)
 
 
@@ -58,6 +61,7 @@ class PoolView(WorkerMixin, CsvExportMixin, ListView):
     template_name = "workflow_ops/pool.html"
     context_object_name = "tasks"
     paginate_by = 25
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return pool_tasks(self.request.company, self.request.user)
