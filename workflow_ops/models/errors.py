@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from users.models import Company
 from users.querysets import CompanyQuerySet
+from workflow_ops.models.concurrency import ConcurrentStateMixin
 from workflow_ops.models.tasks import TaskInstance
 from workflow_ops.models.tickets import TicketInstance
 from workflow_ops.models.workflows import WorkflowInstance
@@ -27,7 +28,7 @@ class ErrorStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
-class WorkflowError(ConcurrentTransitionMixin, models.Model):
+class WorkflowError(ConcurrentStateMixin, models.Model):
     """One row per stuck step (`step`), with every attempt at it."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="workflow_errors")

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from users.models import Company
 from users.querysets import CompanyQuerySet
 from workflow_design.models import TaskDefinition
+from workflow_ops.models.concurrency import ConcurrentStateMixin
 from workflow_ops.models.tickets import TicketInstance
 from workflow_ops.models.workflows import WorkflowInstance
 
@@ -38,7 +39,7 @@ OPEN_TASK_STATUSES = (
 WORKABLE = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
 
 
-class TaskInstance(ConcurrentTransitionMixin, models.Model):
+class TaskInstance(ConcurrentStateMixin, models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="task_instances")
     workflow = models.ForeignKey(WorkflowInstance, on_delete=models.CASCADE, related_name="tasks")
     ticket = models.ForeignKey(TicketInstance, on_delete=models.CASCADE, related_name="tasks")

@@ -8,11 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from users.models import Company
 from users.querysets import CompanyQuerySet
 from workflow_design.models import TicketDefinition, WorkflowDefinition
+from workflow_ops.models.concurrency import ConcurrentStateMixin
 
 
 class TicketStatus(models.TextChoices):
@@ -63,7 +64,7 @@ class TicketCounter(models.Model):
         return f"{self.company}: #{self.last_number}"
 
 
-class TicketInstance(ConcurrentTransitionMixin, models.Model):
+class TicketInstance(ConcurrentStateMixin, models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="tickets")
     # #1, #2, … within the company.
     number = models.PositiveIntegerField()

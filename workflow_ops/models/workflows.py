@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from users.models import Company
 from users.querysets import CompanyQuerySet
 from workflow_design.models import WorkflowDefinition
+from workflow_ops.models.concurrency import ConcurrentStateMixin
 from workflow_ops.models.tickets import TicketInstance
 
 
@@ -17,7 +18,7 @@ class WorkflowStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class WorkflowInstance(ConcurrentTransitionMixin, models.Model):
+class WorkflowInstance(ConcurrentStateMixin, models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="workflow_instances")
     # A ticket has at most one workflow: starting it twice finds the first.
     ticket = models.OneToOneField(TicketInstance, on_delete=models.CASCADE, related_name="workflow")
