@@ -128,8 +128,12 @@ class User(AbstractUser):
         ordering = ["first_name", "last_name", "email"]
 
     def __str__(self) -> str:
+        return self.name_of(self.first_name, self.last_name, self.email)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str, email: str) -> str:
         """How every page and message names a person: their full name, else their email."""
-        return self.get_full_name() or self.email
+        return f"{first_name} {last_name}".strip() or email
 
     def save(self, *args, **kwargs) -> None:
         self.email = self.email.lower()

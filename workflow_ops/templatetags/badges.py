@@ -61,6 +61,6 @@ def priority_badge(priority: int) -> SafeString:
 
 @register.simple_tag
 def task_status(task) -> SafeString:
-    status = task.status
-    label = TASK_LABELS.get(status) or task.get_status_display()
+    status = task.status  # a task, or a row of one (workflow_ops.selectors.rows)
+    label = TASK_LABELS.get(status) or TaskStatus(status).label
     return _badge(TASK_CLASSES.get(status, "text-bg-secondary"), label)

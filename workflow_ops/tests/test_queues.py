@@ -170,7 +170,7 @@ def desk(tenant, django_capture_on_commit_callbacks) -> Desk:
 
 def titles(response) -> list[str]:
     """The ticket titles of a queue page's rows, in order."""
-    return [row.ticket.title if hasattr(row, "ticket") else row.title for row in response.context["rows"]]
+    return [row.get("ticket_title", row.get("title")) for row in response.context["rows"]]
 
 
 def get(client, name: str, **params):

@@ -26,6 +26,7 @@ from workflow_ops.forms import BulkAssignForm
 from workflow_ops.models import TicketInstance
 from workflow_ops.pagination import CappedPaginator
 from workflow_ops.selectors.queues import queue_choices, task_queue, ticket_number_in, ticket_queue
+from workflow_ops.selectors.rows import Row, task_list_rows, task_values, ticket_list_rows, ticket_values
 from workflow_ops.services.common import NotAllowed
 from workflow_ops.services.tasks import task_assign
 from workflow_ops.views.mixins import TicketAdminMixin, csv_download
@@ -42,6 +43,9 @@ class QueueView(TicketAdminMixin, View):
     export_name = ""
     export_header: list[str] = []
     export_rows: Callable[[QuerySet], Iterator[list[Any]]]
+    # A page's rows as plain values (workflow_ops.selectors.rows): the values read, and the rows made of them.
+    row_values: Callable[..., QuerySet]
+    rows_of: Callable[[list[dict]], list[Row]]
 
     def get(self, request: HttpRequest) -> HttpResponse:
         archive = request.GET.get("archive") == "1"
@@ -58,7 +62,8 @@ class QueueView(TicketAdminMixin, View):
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         if request.GET.get("format") == "csv":
             return csv_download(self.export_name, self.export_header, type(self).export_rows(rows))
-        page = CappedPaginator(rows, PAGE_SIZE).page(request.GET.get("page"))
+        page = CappedPaginator(type(self).row_values(rows, archive=archive), PAGE_SIZE).page(request.GET.get("page"))
+        page.object_list = type(self).rows_of(page.object_list)
         context = {
             "filter": filterset,
             "archive": archive,
@@ -89,6 +94,7 @@ class TicketQueueView(QueueView):
     template_name = "workflow_ops/ticket_queue.html"
     filter_class = TicketFilter
     queue = staticmethod(ticket_queue)
+    row_values, rows_of = staticmethod(ticket_values), staticmethod(ticket_list_rows)
     export_name, export_header, export_rows = "tickets", TICKET_HEADER, staticmethod(ticket_rows)
 
 
@@ -96,6 +102,7 @@ class TaskQueueView(QueueView):
     template_name = "workflow_ops/task_queue.html"
     filter_class = TaskFilter
     queue = staticmethod(task_queue)
+    row_values, rows_of = staticmethod(task_values), staticmethod(task_list_rows)
     export_name, export_header, export_rows = "tasks", TASK_HEADER, staticmethod(task_rows)
 
     def extra_context(self, filterset: QueueFilter) -> dict[str, Any]:
