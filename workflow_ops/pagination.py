@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 
 class CappedPaginator(Paginator):
@@ -21,11 +22,17 @@ class CappedPaginator(Paginator):
     # ?page=99999999999999999999 must not overflow the database's OFFSET.
     last_page = 100_000
 
+    def __init__(self, object_list: Any, per_page: int, *, counted: QuerySet | None = None, **kwargs: Any) -> None:
+        """`counted`: the same rows as a queryset that joins nothing a row shows (values() of related
+        fields keep their joins, even in a count), when `object_list` is not one."""
+        super().__init__(object_list, per_page, **kwargs)
+        self.counted = self.object_list if counted is None else counted
+
     @cached_property
     def count(self) -> int:
         """How many rows match, counting no further than `cap` (+1, to know there are more)."""
         # Just the matching ids, unordered: no sort, no annotations the rows need (a "stopped" subquery…).
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return self.counted.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:

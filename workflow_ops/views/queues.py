@@ -62,7 +62,8 @@ class QueueView(TicketAdminMixin, View):
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         if request.GET.get("format") == "csv":
             return csv_download(self.export_name, self.export_header, type(self).export_rows(rows))
-        page = CappedPaginator(type(self).row_values(rows, archive=archive), PAGE_SIZE).page(request.GET.get("page"))
+        values = type(self).row_values(rows, archive=archive)
+        page = CappedPaginator(values, PAGE_SIZE, counted=rows).page(request.GET.get("page"))
         page.object_list = type(self).rows_of(page.object_list)
         context = {
             "filter": filterset,
