@@ -1,7 +1,7 @@
 """Ticket types and workflows are part of a company's setup: a change moves its `setup_version` on.
 
-The queues filter by ticket type and by the outcomes of workflows' end arrows; those
-choices are cached under the version (users.company_cache). Bulk-created transitions
+The queues filter by ticket type and by the outcomes of workflows' end arrows, and name
+each row's ticket type and step; those are cached under the version (users.company_cache). Bulk-created transitions
 send no signal, but always come with a new workflow version, which does.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 
 from users.company_cache import setup_changed
-from workflow_design.models import TicketDefinition, WorkflowDefinition, WorkflowTransition
+from workflow_design.models import TaskDefinition, TicketDefinition, WorkflowDefinition, WorkflowTransition
 
-SETUP_MODELS = (TicketDefinition, WorkflowDefinition, WorkflowTransition)
+SETUP_MODELS = (TicketDefinition, WorkflowDefinition, TaskDefinition, WorkflowTransition)
 
 
 def definition_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ same querysets as model instances (workflow_ops.exports).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from users.models import User
+from users.company_cache import company_cached
+from users.models import Company, User
+from workflow_design.models import TaskDefinition, TicketDefinition
 from workflow_ops.models import OPEN_TASK_STATUSES, TaskInstance, TicketInstance, WorkflowInstance
 from workflow_ops.selectors.tasks import PERSON
 
@@ -33,14 +36,44 @@ class Row(dict):
             raise AttributeError(name) from None
 
 
-def _person(values: dict[str, Any], relation: str) -> str:
-    """The name of the person `relation` ("requester") in a values() dict; "" when there is none."""
-    first, last, email = (values.pop(f"{relation}__{name}", None) for name in PERSON)
-    return User.name_of(first or "", last or "", email) if email else ""
+@dataclass(frozen=True)
+class Names:
+    """What rows name by id: people, ticket types and steps (with their company role). Part of the company's
+    setup, so kept until it changes (users.company_cache): joining them into each page's rows cost
+    PostgreSQL more time choosing how to join than running the query."""
+
+    people: dict[int, str]
+    ticket_types: dict[int, str]
+    steps: dict[int, tuple[str, str]]
+
+    def person(self, pk: int | None) -> str:
+        return self.people[pk] if pk is not None else ""
 
 
-def _people(relation: str) -> tuple[str, ...]:
-    return tuple(f"{relation}__{name}" for name in PERSON)
+def names(company: Company, *, people: Iterable[int | None], steps: Iterable[int | None]) -> Names:
+    """The company's names, with these people and steps among them.
+
+    A step the kept names lack is one added since (the company's setup moved on, so this is a
+    race with that change): read them all again. A person it lacks is TicketFlower staff who
+    acted inside the company: read them, in one query.
+    """
+    known = company_cached(company, "row-names", lambda: _read_names(company))
+    if any(step is not None and step not in known.steps for step in steps):
+        known = _read_names(company)
+    strangers = {pk for pk in people if pk is not None and pk not in known.people}
+    if strangers:
+        known.people.update((user.pk, str(user)) for user in User.objects.filter(pk__in=strangers))
+    return known
+
+
+def _read_names(company: Company) -> Names:
+    people = User.objects.filter(company=company).values_list("pk", *PERSON)
+    steps = TaskDefinition.objects.for_company(company).values_list("pk", "title", "assignee_role__name")
+    return Names(
+        people={pk: User.name_of(first, last, email) for pk, first, last, email in people},
+        ticket_types=dict(TicketDefinition.objects.for_company(company).values_list("pk", "title")),
+        steps={pk: (title, role or "") for pk, title, role in steps},
+    )
 
 
 URL_STAND_IN = 987_654_321
@@ -67,16 +100,17 @@ TICKET_VALUES = (
     "created_at",
     "closed_at",
     "stopped",
-    "ticket_type__title",
-    *_people("requester"),
+    "ticket_type_id",
+    "requester_id",
 )
 CURRENT_STEP_VALUES = (
     "ticket_id",
     "current_task__status",
     "current_task__due_at",
-    "current_task__definition__title",
-    *_people("current_task__assigned_to"),
+    "current_task__definition_id",
+    "current_task__assigned_to_id",
 )
+NO_STEP = dict.fromkeys(CURRENT_STEP_VALUES)
 
 
 def ticket_values(tickets: QuerySet[TicketInstance], *, archive: bool) -> QuerySet:
@@ -84,36 +118,38 @@ def ticket_values(tickets: QuerySet[TicketInstance], *, archive: bool) -> QueryS
     return tickets.prefetch_related(None).values(*TICKET_VALUES)
 
 
-def ticket_list_rows(values: Iterable[dict[str, Any]]) -> list[Row]:
+def ticket_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list[Row]:
     """A page's tickets as rows, each with where it is: its current step, who has it, when it is due.
 
     The current steps come in one query for the page: joined into the tickets' query,
     PostgreSQL spent longer choosing how to join seven tables than running it.
     """
     values = list(values)
-    steps = {
-        step.pop("ticket_id"): step
-        for step in WorkflowInstance.objects.filter(ticket_id__in=[ticket["pk"] for ticket in values]).values(
-            *CURRENT_STEP_VALUES
-        )
-    }
+    current = WorkflowInstance.objects.filter(ticket_id__in=[ticket["pk"] for ticket in values])
+    steps = {step["ticket_id"]: step for step in current.values(*CURRENT_STEP_VALUES)}
+    known = names(
+        company,
+        people=[ticket["requester_id"] for ticket in values]
+        + [step["current_task__assigned_to_id"] for step in steps.values()],
+        steps=[step["current_task__definition_id"] for step in steps.values()],
+    )
     now, url = timezone.now(), _urls("ops:ticket-detail")
     rows = []
     for ticket in values:
-        step = steps.get(ticket["pk"]) or dict.fromkeys(CURRENT_STEP_VALUES)
-        row = Row(
-            ticket,
-            url=url(ticket["pk"]),
-            type=ticket.pop("ticket_type__title"),
-            requester=_person(ticket, "requester"),
+        step = steps.get(ticket["pk"], NO_STEP)
+        step_id = step["current_task__definition_id"]
+        rows.append(
+            Row(
+                ticket,
+                url=url(ticket["pk"]),
+                type=known.ticket_types.get(ticket["ticket_type_id"], ""),
+                requester=known.person(ticket["requester_id"]),
+                step=known.steps[step_id][0] if step_id else "",
+                assignee=known.person(step["current_task__assigned_to_id"]),
+                due_at=step["current_task__due_at"],
+                overdue=_overdue(step["current_task__status"] or "", step["current_task__due_at"], now),
+            )
         )
-        row.update(
-            step=step["current_task__definition__title"],
-            assignee=_person(step, "current_task__assigned_to"),
-            due_at=step["current_task__due_at"],
-            overdue=_overdue(step["current_task__status"] or "", step["current_task__due_at"], now),
-        )
-        rows.append(row)
     return rows
 
 
@@ -127,21 +163,28 @@ TASK_VALUES = (
     "ticket__number",
     "ticket__title",
     "ticket__priority",
-    "definition__title",
-    "definition__assignee_role__name",
-    *_people("assigned_to"),
+    "definition_id",
+    "assigned_to_id",
+    "completed_by_id",
 )
 
 
 def task_values(tasks: QuerySet[TaskInstance], *, archive: bool) -> QuerySet:
-    """The values a task row shows, of a `task_queue`, filtered and sorted (who did it: archive only)."""
-    return tasks.values(*TASK_VALUES, *(_people("completed_by") if archive else ()))
+    """The values a task row shows, of a `task_queue`, filtered and sorted."""
+    return tasks.values(*TASK_VALUES)
 
 
-def task_list_rows(values: Iterable[dict[str, Any]]) -> list[Row]:
+def task_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list[Row]:
+    values = list(values)
+    known = names(
+        company,
+        people=[task[person] for task in values for person in ("assigned_to_id", "completed_by_id")],
+        steps=[task["definition_id"] for task in values],
+    )
     now, url = timezone.now(), _urls("ops:task-detail")
     rows = []
     for task in values:
+        step, role = known.steps[task["definition_id"]]
         rows.append(
             Row(
                 pk=task["pk"],
@@ -154,10 +197,10 @@ def task_list_rows(values: Iterable[dict[str, Any]]) -> list[Row]:
                 number=task["ticket__number"],
                 ticket_title=task["ticket__title"],
                 priority=task["ticket__priority"],
-                step=task["definition__title"],
-                role=task["definition__assignee_role__name"] or "",
-                assignee=_person(task, "assigned_to"),
-                completed_by=_person(task, "completed_by"),
+                step=step,
+                role=role,
+                assignee=known.person(task["assigned_to_id"]),
+                completed_by=known.person(task["completed_by_id"]),
                 overdue=_overdue(task["status"], task["due_at"], now),
             )
         )

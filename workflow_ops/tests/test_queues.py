@@ -17,7 +17,8 @@ from django.utils import timezone
 from users.models import CompanyRole, User
 from users.roles import SystemRole
 from users.services import Actor
-from workflow_design.models import TicketDefinition
+from users.tests.factories import SuperuserFactory
+from workflow_design.models import TaskDefinition, TicketDefinition
 from workflow_design.services import bundle_import
 from workflow_ops.models import (
     ErrorStatus,
@@ -427,6 +428,38 @@ def test_task_filters_by_type_role_and_the_archive(client, desk):
     assert completed == ["Desk lamp", "Ink sizing"]
     export = csv_rows(get(client, "ops:task-queue", format="csv", archive="1", status="cancelled"))
     assert [row[1] for row in export[1:]] == ["Printer paper"]
+
+
+def test_queue_rows_name_each_step_role_and_person(client, desk):
+    """Rows name people, ticket types and steps from the company's kept names (selectors.rows)."""
+    client.force_login(desk.admin)
+    chairs = desk.task("Office chairs")
+    row = next(row for row in get(client, "ops:task-queue").context["rows"] if row.pk == chairs.pk)
+    assert (row.step, row.assignee, row.number) == (
+        chairs.definition.title,
+        str(chairs.assigned_to),
+        chairs.ticket.number,
+    )
+    assert row.role == (chairs.definition.assignee_role.name if chairs.definition.assignee_role else "")
+    ticket = next(row for row in get(client, "ops:ticket-queue").context["rows"] if row.title == "Office chairs")
+    assert (ticket.type, ticket.requester, ticket.step) == (desk.types["purchase"].title, str(desk.sam), row.step)
+    assert ticket.overdue and ticket.url == reverse("ops:ticket-detail", args=[ticket.pk])
+
+
+def test_queue_rows_name_staff_who_acted_inside_the_company_and_steps_added_since(client, desk):
+    client.force_login(desk.admin)
+    get(client, "ops:task-queue", archive="1")  # the company's names are kept from here on
+    staff = SuperuserFactory(first_name="Stella", last_name="Staff")
+    lamp = TaskInstance.objects.get(ticket=desk.tickets["Desk lamp"], status=TaskStatus.COMPLETED)
+    TaskInstance.objects.filter(pk=lamp.pk).update(completed_by=staff)
+    # A step created without a signal (bulk_create) is missing from the kept names: they are read again.
+    step = lamp.definition
+    step.pk, step.key, step.title = None, "late-step", "A step added since"
+    (step,) = TaskDefinition.objects.bulk_create([step])
+    TaskInstance.objects.filter(pk=lamp.pk).update(definition=step)
+    rows = {row.pk: row for row in get(client, "ops:task-queue", archive="1").context["rows"]}
+    assert rows[lamp.pk].completed_by == "Stella Staff"
+    assert rows[lamp.pk].step == "A step added since"
 
 
 def test_bulk_assign_gives_the_ticked_tasks_to_one_worker_and_names_the_refusals(client, desk):

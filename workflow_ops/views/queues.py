@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
+from users.models import Company
 from users.services import Actor
 from workflow_ops.exports import TASK_HEADER, TICKET_HEADER, task_rows, ticket_rows
 from workflow_ops.filters import QueueFilter, TaskFilter, TicketFilter
@@ -45,7 +46,7 @@ class QueueView(TicketAdminMixin, View):
     export_rows: Callable[[QuerySet], Iterator[list[Any]]]
     # A page's rows as plain values (workflow_ops.selectors.rows): the values read, and the rows made of them.
     row_values: Callable[..., QuerySet]
-    rows_of: Callable[[list[dict]], list[Row]]
+    rows_of: Callable[[list[dict], Company], list[Row]]
 
     def get(self, request: HttpRequest) -> HttpResponse:
         archive = request.GET.get("archive") == "1"
@@ -64,7 +65,7 @@ class QueueView(TicketAdminMixin, View):
             return csv_download(self.export_name, self.export_header, type(self).export_rows(rows))
         values = type(self).row_values(rows, archive=archive)
         page = CappedPaginator(values, PAGE_SIZE, counted=rows).page(request.GET.get("page"))
-        page.object_list = type(self).rows_of(page.object_list)
+        page.object_list = type(self).rows_of(page.object_list, request.company)
         context = {
             "filter": filterset,
             "archive": archive,
