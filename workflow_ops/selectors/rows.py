@@ -163,14 +163,18 @@ TASK_VALUES = (
     "ticket__number",
     "ticket__title",
     "ticket__priority",
+    "ticket__requester_id",
     "definition_id",
     "assigned_to_id",
     "completed_by_id",
 )
 
 
-def task_values(tasks: QuerySet[TaskInstance], *, archive: bool) -> QuerySet:
-    """The values a task row shows, of a `task_queue`, filtered and sorted."""
+TASK_PEOPLE = ("assigned_to_id", "completed_by_id", "ticket__requester_id")
+
+
+def task_values(tasks: QuerySet[TaskInstance], *, archive: bool = False) -> QuerySet:
+    """The values a task row shows, of a list of tasks (`task_queue`, `my_open_tasks`…), filtered and sorted."""
     return tasks.values(*TASK_VALUES)
 
 
@@ -178,7 +182,9 @@ def task_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list[R
     values = list(values)
     known = names(
         company,
-        people=[task[person] for task in values for person in ("assigned_to_id", "completed_by_id")],
+        people=[
+            task[person] for task in values for person in ("assigned_to_id", "completed_by_id", "ticket__requester_id")
+        ],
         steps=[task["definition_id"] for task in values],
     )
     now, url = timezone.now(), _urls("ops:task-detail")
@@ -199,6 +205,7 @@ def task_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list[R
                 priority=task["ticket__priority"],
                 step=step,
                 role=role,
+                requester=known.person(task["ticket__requester_id"]),
                 assignee=known.person(task["assigned_to_id"]),
                 completed_by=known.person(task["completed_by_id"]),
                 overdue=_overdue(task["status"], task["due_at"], now),

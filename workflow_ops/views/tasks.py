@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -27,6 +28,7 @@ from workflow_ops.forms import AssignForm, SchemaForm
 from workflow_ops.models import WORKABLE, TaskInstance, TaskStatus
 from workflow_ops.pagination import CappedPaginator
 from workflow_ops.selectors.counts import capped_count
+from workflow_ops.selectors.rows import task_list_rows, task_values
 from workflow_ops.selectors.tasks import my_open_tasks, pool_tasks, visible_tasks
 from workflow_ops.selectors.tickets import data_rows, downloadable_uploads
 from workflow_ops.services.common import InvalidData, NotAllowed
@@ -41,12 +43,25 @@ from workflow_ops.services.tasks import (
 from workflow_ops.views.mixins import CsvExportMixin, WorkerMixin
 
 
-class MyTasksView(WorkerMixin, CsvExportMixin, ListView):
+class TaskRowsMixin:
+    """A list of tasks whose page lists plain rows (selectors.rows), counted no further than 1,000."""
+
+    paginate_by = 25
+    paginator_class = CappedPaginator
+
+    def get_paginator(self, queryset: QuerySet, per_page: int, **kwargs: Any) -> CappedPaginator:
+        return CappedPaginator(task_values(queryset), per_page, counted=queryset, **kwargs)
+
+    def paginate_queryset(self, queryset: QuerySet, page_size: int) -> tuple:
+        paginator, page, values, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = task_list_rows(values, self.request.company)
+        return paginator, page, page.object_list, is_paginated
+
+
+class MyTasksView(WorkerMixin, CsvExportMixin, TaskRowsMixin, ListView):
     export_name, export_header, export_rows = "my-tasks", TASK_HEADER, staticmethod(task_rows)
     template_name = "workflow_ops/my_tasks.html"
     context_object_name = "tasks"
-    paginate_by = 25
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return my_open_tasks(self.request.company, self.request.user)
@@ -56,12 +71,10 @@ class MyTasksView(WorkerMixin, CsvExportMixin, ListView):
         return super().get_context_data(pool_count=pool, **kwargs)
 
 
-class PoolView(WorkerMixin, CsvExportMixin, ListView):
+class PoolView(WorkerMixin, CsvExportMixin, TaskRowsMixin, ListView):
     export_name, export_header, export_rows = "pool", TASK_HEADER, staticmethod(task_rows)
     template_name = "workflow_ops/pool.html"
     context_object_name = "tasks"
-    paginate_by = 25
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return pool_tasks(self.request.company, self.request.user)
