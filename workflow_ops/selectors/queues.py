@@ -35,6 +35,7 @@ from workflow_ops.models import (
     WorkflowInstance,
 )
 from workflow_ops.selectors.counts import COUNT_CAP, label
+from workflow_ops.selectors.rows import Row, inbox_task_rows
 from workflow_ops.selectors.tasks import PERSON, task_list
 from workflow_ops.selectors.tickets import with_open_errors
 
@@ -161,28 +162,10 @@ def stopped_tickets(company: Company) -> QuerySet[WorkflowError]:
     )
 
 
-INBOX_TASK_ROW = (
-    "status",
-    "due_at",
-    "created_at",
-    "assignment_reason",
-    "definition__title",
-    "definition__assignee_role",
-    "ticket__number",
-    "ticket__title",
-    "ticket__status",  # django-fsm reads it as each row is built
-    *(f"assigned_to__{name}" for name in PERSON),
-)
-
-
 def _inbox_tasks(company: Company) -> QuerySet[TaskInstance]:
-    """Tasks with what an inbox row shows; each kind's filter names the open statuses it wants (a second
-    status filter made PostgreSQL read every unassigned task through the wrong index)."""
-    return (
-        TaskInstance.objects.for_company(company)
-        .select_related("definition", "ticket", "assigned_to")
-        .only(*INBOX_TASK_ROW)
-    )
+    """Each kind's filter names the open statuses it wants (a second status filter made PostgreSQL
+    read every unassigned task through the wrong index)."""
+    return TaskInstance.objects.for_company(company)
 
 
 def _overdue(now: datetime) -> Q:
@@ -323,9 +306,9 @@ def _read_task_workers(company: Company) -> Workers:
 
 @dataclass(frozen=True)
 class InboxTask:
-    """A task row of the inbox with the workers it may go to (its assignee left out)."""
+    """A task row of the inbox (selectors.rows) with the workers it may go to (its assignee left out)."""
 
-    task: TaskInstance
+    task: Row
     workers: list[Worker]
 
 
@@ -354,10 +337,8 @@ def inbox(company: Company, user: User) -> Inbox:
         if not count:
             return []
         return [
-            InboxTask(
-                task, [w for w in workers.for_role(task.definition.assignee_role_id) if w.pk != task.assigned_to_id]
-            )
-            for task in tasks[:INBOX_ROWS]
+            InboxTask(task, [w for w in workers.for_role(task.role_id) if w.pk != task.assigned_to_id])
+            for task in inbox_task_rows(tasks[:INBOX_ROWS], company)
         ]
 
     return Inbox(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -36,6 +36,12 @@ class Row(dict):
             raise AttributeError(name) from None
 
 
+class Step(NamedTuple):
+    title: str
+    role: str  # the company role it needs, "" for anyone
+    role_id: int | None
+
+
 @dataclass(frozen=True)
 class Names:
     """What rows name by id: people, ticket types and steps (with their company role). Part of the company's
@@ -44,7 +50,7 @@ class Names:
 
     people: dict[int, str]
     ticket_types: dict[int, str]
-    steps: dict[int, tuple[str, str]]
+    steps: dict[int, Step]
 
     def person(self, pk: int | None) -> str:
         return self.people[pk] if pk is not None else ""
@@ -68,11 +74,13 @@ def names(company: Company, *, people: Iterable[int | None], steps: Iterable[int
 
 def _read_names(company: Company) -> Names:
     people = User.objects.filter(company=company).values_list("pk", *PERSON)
-    steps = TaskDefinition.objects.for_company(company).values_list("pk", "title", "assignee_role__name")
+    steps = TaskDefinition.objects.for_company(company).values_list(
+        "pk", "title", "assignee_role__name", "assignee_role_id"
+    )
     return Names(
         people={pk: User.name_of(first, last, email) for pk, first, last, email in people},
         ticket_types=dict(TicketDefinition.objects.for_company(company).values_list("pk", "title")),
-        steps={pk: (title, role or "") for pk, title, role in steps},
+        steps={pk: Step(title, role or "", role_id) for pk, title, role, role_id in steps},
     )
 
 
@@ -144,7 +152,7 @@ def ticket_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list
                 url=url(ticket["pk"]),
                 type=known.ticket_types.get(ticket["ticket_type_id"], ""),
                 requester=known.person(ticket["requester_id"]),
-                step=known.steps[step_id][0] if step_id else "",
+                step=known.steps[step_id].title if step_id else "",
                 assignee=known.person(step["current_task__assigned_to_id"]),
                 due_at=step["current_task__due_at"],
                 overdue=_overdue(step["current_task__status"] or "", step["current_task__due_at"], now),
@@ -190,7 +198,7 @@ def task_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list[R
     now, url = timezone.now(), _urls("ops:task-detail")
     rows = []
     for task in values:
-        step, role = known.steps[task["definition_id"]]
+        step = known.steps[task["definition_id"]]
         rows.append(
             Row(
                 pk=task["pk"],
@@ -203,11 +211,57 @@ def task_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list[R
                 number=task["ticket__number"],
                 ticket_title=task["ticket__title"],
                 priority=task["ticket__priority"],
-                step=step,
-                role=role,
+                step=step.title,
+                role=step.role,
                 requester=known.person(task["ticket__requester_id"]),
                 assignee=known.person(task["assigned_to_id"]),
                 completed_by=known.person(task["completed_by_id"]),
+                overdue=_overdue(task["status"], task["due_at"], now),
+            )
+        )
+    return rows
+
+
+INBOX_TASK_VALUES = (
+    "pk",
+    "status",
+    "due_at",
+    "created_at",
+    "assignment_reason",
+    "ticket_id",
+    "ticket__number",
+    "ticket__title",
+    "definition_id",
+    "assigned_to_id",
+)
+
+
+def inbox_task_rows(tasks: QuerySet[TaskInstance], company: Company) -> list[Row]:
+    """Tasks as the inbox lists them, each with the links and the form action its row needs."""
+    values = list(tasks.values(*INBOX_TASK_VALUES))
+    known = names(
+        company,
+        people=[task["assigned_to_id"] for task in values],
+        steps=[task["definition_id"] for task in values],
+    )
+    now = timezone.now()
+    task_url, ticket_url, assign_url = (
+        _urls(name) for name in ("ops:task-detail", "ops:ticket-detail", "ops:inbox-assign")
+    )
+    rows = []
+    for task in values:
+        step = known.steps[task["definition_id"]]
+        rows.append(
+            Row(
+                task,
+                url=task_url(task["pk"]),
+                ticket_url=ticket_url(task["ticket_id"]),
+                assign_url=assign_url(task["pk"]),
+                number=task["ticket__number"],
+                ticket_title=task["ticket__title"],
+                step=step.title,
+                role_id=step.role_id,
+                assignee=known.person(task["assigned_to_id"]),
                 overdue=_overdue(task["status"], task["due_at"], now),
             )
         )
