@@ -30,7 +30,9 @@ TASK_CLASSES = {
     TaskStatus.COMPLETED: "text-bg-success",
     TaskStatus.ERROR: "text-bg-danger",
 }
-TASK_LABELS = {TaskStatus.WAITING: "Waiting for a reply"}
+# Read once: an enum's `choices` and `values` are built anew on each call.
+PRIORITY_LABELS = dict(Priority.choices)
+TASK_LABELS = {**dict(TaskStatus.choices), TaskStatus.WAITING: "Waiting for a reply"}
 
 
 def _badge(css: str, text: str, title: str = "") -> SafeString:
@@ -55,12 +57,11 @@ def ticket_status(ticket, stopped: bool = False) -> SafeString:
 @register.simple_tag
 def priority_badge(priority: int) -> SafeString:
     css = PRIORITY_CLASSES.get(priority, PRIORITY_CLASSES[Priority.NORMAL])
-    label = Priority(priority).label if priority in Priority.values else Priority.NORMAL.label
-    return _badge(css, label)
+    return _badge(css, PRIORITY_LABELS.get(priority, Priority.NORMAL.label))
 
 
 @register.simple_tag
 def task_status(task) -> SafeString:
     status = task.status  # a task, or a row of one (workflow_ops.selectors.rows)
-    label = TASK_LABELS.get(status) or TaskStatus(status).label
+    label = TASK_LABELS.get(status, status)
     return _badge(TASK_CLASSES.get(status, "text-bg-secondary"), label)
