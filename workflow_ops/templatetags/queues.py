@@ -35,6 +35,14 @@ def filter_select(field: BoundField) -> SafeString:
 
 
 @register.simple_tag
+def choice_options(choices: list[tuple]) -> SafeString:
+    """<option>s of (value, label) pairs, written directly like filter_select's."""
+    return mark_safe(
+        "".join(f'<option value="{escape(str(key))}">{escape(str(text))}</option>' for key, text in choices)
+    )
+
+
+@register.simple_tag
 def worker_options(workers: list) -> SafeString:
     """<option>s of workers by name: the inbox draws one list per task row (thirty lists of twenty)."""
-    return mark_safe("".join(f'<option value="{user.pk}">{escape(str(user))}</option>' for user in workers))
+    return choice_options([(worker.pk, worker) for worker in workers])
