@@ -110,6 +110,7 @@ CROSS_COMPANY_URLS = [
     CrossCompanyUrl("ops:ticket-attach", other_ticket, ("post",)),
     CrossCompanyUrl("ops:attachment-download", other_upload, ("get",)),
     CrossCompanyUrl("ops:task-detail", other_running_task),
+    CrossCompanyUrl("ops:ops-task-detail", other_running_task),
     CrossCompanyUrl("ops:task-claim", other_running_task, ("post",)),
     CrossCompanyUrl("ops:task-assign", other_running_task, ("post",)),
     CrossCompanyUrl("ops:task-correct", other_running_task, ("post",)),

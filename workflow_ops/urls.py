@@ -28,6 +28,7 @@ urlpatterns = [
     path("ops/tickets/", queues.TicketQueueView.as_view(), name="ticket-queue"),
     path("ops/tasks/", queues.TaskQueueView.as_view(), name="task-queue"),
     path("ops/tasks/assign/", queues.BulkAssignView.as_view(), name="task-bulk-assign"),
+    path("ops/tasks/<int:pk>/", tasks.OpsTaskDetailView.as_view(), name="ops-task-detail"),
     path("ops/errors/", errors.ErrorListView.as_view(), name="error-list"),
     path("ops/errors/<int:pk>/", errors.ErrorDetailView.as_view(), name="error-detail"),
     path("ops/errors/<int:pk>/retry/", errors.ErrorRetryView.as_view(), name="error-retry"),

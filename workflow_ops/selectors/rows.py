@@ -174,7 +174,8 @@ def task_values(tasks: QuerySet[TaskInstance], *, archive: bool = False) -> Quer
     return tasks.values(*TASK_VALUES)
 
 
-def task_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list[Row]:
+def task_list_rows(values: Iterable[dict[str, Any]], company: Company, *, link: str = "ops:task-detail") -> list[Row]:
+    """A page's tasks as rows; each links to `link` (the worker's task page, or the ticket admins')."""
     values = list(values)
     known = names(
         company,
@@ -183,7 +184,7 @@ def task_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list[R
         ],
         steps=[task["definition_id"] for task in values],
     )
-    now, url = timezone.now(), _urls("ops:task-detail")
+    now, url = timezone.now(), _urls(link)
     rows = []
     for task in values:
         step = known.steps[task["definition_id"]]
@@ -234,7 +235,7 @@ def inbox_task_rows(tasks: QuerySet[TaskInstance], company: Company) -> list[Row
     )
     now = timezone.now()
     task_url, ticket_url, assign_url = (
-        _urls(name) for name in ("ops:task-detail", "ops:ticket-detail", "ops:inbox-assign")
+        _urls(name) for name in ("ops:ops-task-detail", "ops:ticket-detail", "ops:inbox-assign")
     )
     rows = []
     for task in values:

@@ -462,6 +462,20 @@ def test_queue_rows_name_staff_who_acted_inside_the_company_and_steps_added_sinc
     assert rows[lamp.pk].step == "A step added since"
 
 
+def test_ticket_admins_open_a_task_from_the_queue_at_its_ops_address(client, desk):
+    chairs = desk.task("Office chairs")
+    url = reverse("ops:ops-task-detail", args=[chairs.pk])
+    client.force_login(desk.admin)
+    rows = get(client, "ops:task-queue").context["rows"]
+    assert url in [row.url for row in rows]
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["task"] == chairs
+    assert f'href="{reverse("ops:task-queue")}">Tasks</a>' in page.content.decode()
+    client.force_login(desk.dana)  # her own task, but not a ticket admin: /tasks/<id>/ is her address
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("ops:task-detail", args=[chairs.pk])).status_code == 200
+
+
 def test_bulk_assign_gives_the_ticked_tasks_to_one_worker_and_names_the_refusals(client, desk):
     client.force_login(desk.admin)
     laptop, audit = desk.task("Laptop for Kim"), desk.task("Expense audit")

@@ -8,6 +8,7 @@ of them. Pages count at most 1,000 rows (workflow_ops.pagination).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -104,7 +105,7 @@ class TaskQueueView(QueueView):
     template_name = "workflow_ops/task_queue.html"
     filter_class = TaskFilter
     queue = staticmethod(task_queue)
-    row_values, rows_of = staticmethod(task_values), staticmethod(task_list_rows)
+    row_values, rows_of = staticmethod(task_values), staticmethod(partial(task_list_rows, link="ops:ops-task-detail"))
     export_name, export_header, export_rows = "tasks", TASK_HEADER, staticmethod(task_rows)
 
     def extra_context(self, filterset: QueueFilter) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -93,6 +93,8 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
     """GET: the task page. POST: save a draft ("draft") or complete ("complete"), answered in place."""
 
     template_name = "workflow_ops/task_detail.html"
+    # Where the breadcrumb leads back to: the worker's own tasks, or (ticket admins) the task queue.
+    back_to_queue = False
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         task = visible_task(request, pk)
@@ -165,10 +167,24 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
             "correct_form": correct_form,
             "action_message": action_runner().waiting_message if plan.is_action and task.is_open else "",
             "show_answer": admin or user.pk in (task.assigned_to_id, task.completed_by_id),
+            "back_to_queue": self.back_to_queue,
             **extra,
         }
         template = f"{self.template_name}#panel" if request.htmx else self.template_name
         return render(request, template, context)
+
+
+class OpsTaskDetailView(PermissionRequiredMixin, TaskDetailView):
+    """/ops/tasks/<id>/: a task as a ticket admin opens it from the task queue or the inbox."""
+
+    permission_required = PERM_MANAGE_TICKETS
+    back_to_queue = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The task through the company-scoped query first: another company's id is a 404 for everyone.
+        if request.user.is_authenticated and request.company is not None:
+            get_object_or_404(TaskInstance.objects.for_company(request.company), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
 
 
 class TaskActionView(TaskDetailView):
