@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -149,6 +151,24 @@ def task_assign(*, task: TaskInstance, actor: Actor, assignee: User) -> TaskInst
     )
     notify_choice(task, choice, ticket=task.ticket, title=plan.title)
     return task
+
+
+@dataclass(frozen=True)
+class BulkAssignment:
+    assigned: int
+    refused: list[str]  # "#42 “Review”: why", one per task not assigned
+
+
+def tasks_assign(*, tasks: Iterable[TaskInstance], actor: Actor, assignee: User) -> BulkAssignment:
+    """Give each task to one worker, each in its own transaction: a task they may not do is named, not a stop."""
+    assigned, refused = 0, []
+    for task in tasks:
+        try:
+            task_assign(task=task, actor=actor, assignee=assignee)
+            assigned += 1
+        except NotAllowed as why:
+            refused.append(f"#{task.ticket.number} “{task.definition.title}”: {why}")
+    return BulkAssignment(assigned, refused)
 
 
 def stuck_after(task: TaskInstance) -> bool:

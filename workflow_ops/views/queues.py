@@ -29,8 +29,7 @@ from workflow_ops.models import TicketInstance
 from workflow_ops.pagination import CappedPaginator
 from workflow_ops.selectors.queues import queue_choices, task_queue, ticket_number_in, ticket_queue
 from workflow_ops.selectors.rows import Row, task_list_rows, task_values, ticket_list_rows, ticket_values
-from workflow_ops.services.common import NotAllowed
-from workflow_ops.services.tasks import task_assign
+from workflow_ops.services.tasks import tasks_assign
 from workflow_ops.views.mixins import TicketAdminMixin, csv_download
 
 PAGE_SIZE = 25
@@ -131,17 +130,10 @@ class BulkAssignView(TicketAdminMixin, View):
                     messages.error(request, error)
             return redirect(back)
         assignee = form.cleaned_data["assignee"]
-        actor = Actor.from_request(request)
-        assigned, refused = 0, []
-        for task in form.cleaned_data["tasks"]:
-            try:
-                task_assign(task=task, actor=actor, assignee=assignee)
-                assigned += 1
-            except NotAllowed as why:
-                refused.append(f"#{task.ticket.number} “{task.definition.title}”: {why}")
-        if assigned:
-            tasks = "task" if assigned == 1 else "tasks"
-            messages.success(request, f"Assigned {assigned} {tasks} to {assignee}.")
-        for line in refused:
+        done = tasks_assign(tasks=form.cleaned_data["tasks"], actor=Actor.from_request(request), assignee=assignee)
+        if done.assigned:
+            tasks = "task" if done.assigned == 1 else "tasks"
+            messages.success(request, f"Assigned {done.assigned} {tasks} to {assignee}.")
+        for line in done.refused:
             messages.warning(request, f"Not assigned — {line}")
         return redirect(back)
