@@ -130,6 +130,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name_of(self.first_name, self.last_name, self.email)
 
+    @classmethod
+    def from_db(cls, db, field_names, values) -> User:
+        user = super().from_db(db, field_names, values)
+        # The company it was read with: a save that moves it changes both companies' setup (users.signals).
+        user.company_id_as_read = user.__dict__.get("company_id")
+        return user
+
     @staticmethod
     def name_of(first_name: str, last_name: str, email: str) -> str:
         """How every page and message names a person: their full name, else their email."""

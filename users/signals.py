@@ -26,7 +26,7 @@ CHANGED = ("post_add", "post_remove", "post_clear")
 def user_changed(sender: Any, instance: User, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
     if raw or (update_fields is not None and set(update_fields) <= LOGIN_ONLY):
         return
-    setup_changed([instance.company_id])
+    setup_changed([instance.company_id, getattr(instance, "company_id_as_read", None)])
 
 
 @receiver(post_save, sender=CompanyRole)

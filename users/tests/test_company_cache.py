@@ -98,6 +98,15 @@ def test_a_change_in_one_company_leaves_the_others_alone():
     assert version(theirs.company) == before
 
 
+def test_a_person_moved_to_another_company_moves_both_on():
+    user, other = UserFactory(), CompanyFactory()
+    before = version(user.company), version(other)
+    moved = User.objects.get(pk=user.pk)
+    moved.company = other
+    moved.save()
+    assert version(user.company) > before[0] and version(other) > before[1]
+
+
 def test_a_change_of_what_a_system_role_grants_moves_every_company_on():
     companies = [UserFactory().company, UserFactory().company]
     before = [version(company) for company in companies]
