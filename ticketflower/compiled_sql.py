@@ -16,15 +16,16 @@ from typing import Any
 
 from django.db import connection
 
-_stand_in_numbers = itertools.count(-7_340_001, -1)
-_stand_in_times = (datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC) + timedelta(seconds=n) for n in itertools.count())
+# itertools.count, not a generator: two threads compiling at once must not share a running generator.
+_stand_ins = itertools.count(1)
+FIRST_TIME = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
 def _stand_in(value: Any) -> Any:
     if isinstance(value, datetime):
-        return next(_stand_in_times)
+        return FIRST_TIME + timedelta(seconds=next(_stand_ins))
     if isinstance(value, int) and not isinstance(value, bool):
-        return next(_stand_in_numbers)
+        return -7_340_000 - next(_stand_ins)
     raise TypeError(f"No stand-in for {type(value).__name__}: pass numbers or times.")
 
 

@@ -105,6 +105,16 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# What pages derive from a company's setup (permissions, filter choices, names) is kept here, per
+# process, under the company's setup_version (users.company_cache): nothing to share between
+# processes, and room for a few thousand people's permissions before the oldest are dropped.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
+
 # --- Authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,29 +1,31 @@
 """What pages derive from a company's setup, kept per process until that setup changes.
 
 Every page needs a few things that change only when someone edits the company's
-setup: the signed-in user's permissions, and the filter choices of the queues
-(ticket types, workers, company roles, outcomes). Reading them took a third of a
-queue page's time. Every request already reads the company row with the user; its
-`setup_version` moves on in the same transaction as any change of people, roles,
-permissions, ticket types or workflows (the receivers in `users.signals` and
-`workflow_design.signals`), so a value cached under a version is never used once
-the setup it came from has changed, in any process. Values live in Django's
-cache (per process unless CACHES says otherwise).
+setup: the signed-in user's permissions, the filter choices of the queues (ticket
+types, workers, company roles, outcomes) and the names rows show. Reading them took
+a third of a queue page's time. Every request already reads the company row with the
+user; its `setup_version` becomes a new random number in the same transaction as any
+change of people, roles, permissions, ticket types or workflows (the receivers in
+`users.signals` and `workflow_design.signals`), so a value cached under a version is
+never used once the setup it came from has changed, in any process. Random, not
+counted up: a change rolled back after something was cached under its number must
+not hand that number to the next change. Values live in Django's cache
+(settings.CACHES: per process).
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import F
 
 from users.models import Company
 
 T = TypeVar("T")
 
-# A version's values are useless once it moves on; this only bounds how long they linger.
+# A version's values are useless once it changes; this only bounds how long they linger.
 TIMEOUT = 60 * 60
 MISSING = object()
 
@@ -46,4 +48,4 @@ def setup_changed(company_ids: Iterable[int | None] | None = None) -> None:
         if not ids:
             return
         companies = companies.filter(pk__in=ids)
-    companies.update(setup_version=F("setup_version") + 1)
+    companies.update(setup_version=secrets.randbits(62))

@@ -25,9 +25,9 @@ class Company(models.Model):
     # Every time on every page shows in it (the middleware activates it per request).
     time_zone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
-    # Moves on with every change of the company's people, roles, permissions, ticket types or
-    # workflows: what pages derive from them is cached under it (users.company_cache).
-    setup_version = models.PositiveIntegerField(default=0, editable=False)
+    # A new random number with every change of the company's people, roles, permissions, ticket types
+    # or workflows: what pages derive from them is cached under it (users.company_cache).
+    setup_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name_plural = "companies"
@@ -47,8 +47,8 @@ class Company(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding and kwargs.get("update_fields") is None:
-            # setup_version only moves on (company_cache.setup_changed): a save from a copy read
-            # before it moved must not put it back, or values cached under the old one would return.
+            # setup_version changes only through company_cache.setup_changed: a save from a copy read
+            # before it changed must not put it back, or values cached under the old one would return.
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields

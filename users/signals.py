@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -61,5 +61,7 @@ def role_permissions_changed(sender: Any, action: str, **kwargs: Any) -> None:
 
 
 @receiver(post_delete, sender=Group)
-def role_deleted(sender: Any, **kwargs: Any) -> None:
+@receiver(post_delete, sender=Permission)
+def role_or_permission_deleted(sender: Any, **kwargs: Any) -> None:
+    """Its links to users and roles go with it, without an m2m signal."""
     setup_changed()

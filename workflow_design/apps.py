@@ -8,8 +8,7 @@ class WorkflowDesignConfig(AppConfig):
 
     def ready(self) -> None:
         from users import dashboard
-        from workflow_design import signals
+        from workflow_design import signals  # noqa: F401 (signals: connects its receivers)
         from workflow_design.dashboard import design_cards
 
         dashboard.register(design_cards)
-        signals.connect()

@@ -10,19 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from users.company_cache import setup_changed
 from workflow_design.models import TaskDefinition, TicketDefinition, WorkflowDefinition, WorkflowTransition
 
-SETUP_MODELS = (TicketDefinition, WorkflowDefinition, TaskDefinition, WorkflowTransition)
 
-
+@receiver([post_save, post_delete], sender=TicketDefinition)
+@receiver([post_save, post_delete], sender=WorkflowDefinition)
+@receiver([post_save, post_delete], sender=TaskDefinition)
+@receiver([post_save, post_delete], sender=WorkflowTransition)
 def definition_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         setup_changed([instance.company_id])
-
-
-def connect() -> None:
-    for model in SETUP_MODELS:
-        post_save.connect(definition_changed, sender=model, dispatch_uid=f"setup-{model.__name__}-saved")
-        post_delete.connect(definition_changed, sender=model, dispatch_uid=f"setup-{model.__name__}-deleted")

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="company",
             name="setup_version",
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveBigIntegerField(default=0, editable=False),
         ),
     ]

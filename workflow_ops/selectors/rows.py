@@ -11,7 +11,7 @@ same querysets as model instances (workflow_ops.exports).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -42,6 +42,10 @@ class Step(NamedTuple):
     role_id: int | None
 
 
+# A step no kept or fresh name knows: another company's (corrupt data) shows blank, not a broken page.
+NO_STEP = Step("", "", None)
+
+
 @dataclass(frozen=True)
 class Names:
     """What rows name by id: people, ticket types and steps (with their company role). Part of the company's
@@ -54,6 +58,9 @@ class Names:
 
     def person(self, pk: int | None) -> str:
         return self.people[pk] if pk is not None else ""
+
+    def step(self, pk: int | None) -> Step:
+        return self.steps.get(pk, NO_STEP) if pk is not None else NO_STEP
 
 
 def names(company: Company, *, people: Iterable[int | None], steps: Iterable[int | None]) -> Names:
@@ -68,7 +75,8 @@ def names(company: Company, *, people: Iterable[int | None], steps: Iterable[int
         known = _read_names(company)
     strangers = {pk for pk in people if pk is not None and pk not in known.people}
     if strangers:
-        known.people.update((user.pk, str(user)) for user in User.objects.filter(pk__in=strangers))
+        staff = {user.pk: str(user) for user in User.objects.filter(pk__in=strangers)}
+        known = replace(known, people={**known.people, **staff})
     return known
 
 
@@ -116,7 +124,7 @@ TICKET_VALUES = (
 )
 
 
-def ticket_values(tickets: QuerySet[TicketInstance], *, archive: bool) -> QuerySet:
+def ticket_values(tickets: QuerySet[TicketInstance]) -> QuerySet:
     """The values a ticket row shows, of a `ticket_queue` (annotated `stopped`), filtered and sorted."""
     return tickets.prefetch_related(None).values(*TICKET_VALUES)
 
@@ -140,7 +148,7 @@ def ticket_list_rows(values: Iterable[dict[str, Any]], company: Company) -> list
                 url=url(ticket["pk"]),
                 type=known.ticket_types.get(ticket["ticket_type_id"], ""),
                 requester=known.person(ticket["requester_id"]),
-                step=known.steps[step].title if step else "",
+                step=known.step(step).title,
                 assignee=known.person(ticket.pop(f"{CURRENT}assigned_to_id")),
                 due_at=due_at,
                 overdue=_overdue(status or "", due_at, now),
@@ -169,7 +177,7 @@ TASK_VALUES = (
 TASK_PEOPLE = ("assigned_to_id", "completed_by_id", "ticket__requester_id")
 
 
-def task_values(tasks: QuerySet[TaskInstance], *, archive: bool = False) -> QuerySet:
+def task_values(tasks: QuerySet[TaskInstance]) -> QuerySet:
     """The values a task row shows, of a list of tasks (`task_queue`, `my_open_tasks`…), filtered and sorted."""
     return tasks.values(*TASK_VALUES)
 
@@ -179,15 +187,13 @@ def task_list_rows(values: Iterable[dict[str, Any]], company: Company, *, link: 
     values = list(values)
     known = names(
         company,
-        people=[
-            task[person] for task in values for person in ("assigned_to_id", "completed_by_id", "ticket__requester_id")
-        ],
+        people=[task[person] for task in values for person in TASK_PEOPLE],
         steps=[task["definition_id"] for task in values],
     )
     now, url = timezone.now(), _urls(link)
     rows = []
     for task in values:
-        step = known.steps[task["definition_id"]]
+        step = known.step(task["definition_id"])
         rows.append(
             Row(
                 pk=task["pk"],
@@ -239,7 +245,7 @@ def inbox_task_rows(tasks: QuerySet[TaskInstance], company: Company) -> list[Row
     )
     rows = []
     for task in values:
-        step = known.steps[task["definition_id"]]
+        step = known.step(task["definition_id"])
         rows.append(
             Row(
                 task,

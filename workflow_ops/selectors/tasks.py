@@ -32,7 +32,10 @@ def task_list(tasks: QuerySet[TaskInstance], *people: str) -> QuerySet[TaskInsta
     than running the query. An open task has nobody who completed it yet.
     """
     return tasks.select_related("ticket", "definition__assignee_role", *people).only(
-        *TASK_ROW, *(f"{person}__{name}" for person in people for name in PERSON)
+        *TASK_ROW,
+        "assigned_to",  # the ids of both, joined or not: a CSV row asks for each person, a missing id is a query
+        "completed_by",
+        *(f"{person}__{name}" for person in people for name in PERSON),
     )
 
 

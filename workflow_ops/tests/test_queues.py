@@ -625,6 +625,30 @@ def test_queue_pages_read_a_bounded_number_of_queries(
     assert response.status_code == 200
 
 
+CSV_EXPORTS = [
+    ("ops:ticket-queue", {}, "admin"),
+    ("ops:ticket-queue", {"archive": "1"}, "admin"),
+    ("ops:task-queue", {}, "admin"),
+    ("ops:task-queue", {"archive": "1"}, "admin"),
+    ("ops:my-tasks", {}, "dana"),
+    ("ops:pool", {}, "dana"),
+    ("ops:my-tickets", {}, "sam"),
+]
+
+
+@pytest.mark.parametrize("size", [2, 12])
+@pytest.mark.parametrize(("name", "params", "who"), CSV_EXPORTS, ids=lambda v: v if isinstance(v, str) else None)
+def test_csv_exports_read_a_bounded_number_of_queries(
+    client, desk, grow, django_assert_max_num_queries, size, name, params, who
+):
+    grow(size)
+    client.force_login(getattr(desk, who))
+    client.get(reverse(name), params)  # the first request of a session writes it
+    with django_assert_max_num_queries(8):
+        rows = csv_rows(client.get(reverse(name), {**params, "format": "csv"}))
+    assert len(rows) > 1
+
+
 def test_bench_measures_every_working_page_of_a_company(desk, capsys):
     call_command("bench", "--company", desk.admin.company.name, "--skip-engine", "--requests", "3")
     report = json.loads(capsys.readouterr().out)

@@ -45,7 +45,7 @@ class QueueView(TicketAdminMixin, View):
     export_header: list[str] = []
     export_rows: Callable[[QuerySet], Iterator[list[Any]]]
     # A page's rows as plain values (workflow_ops.selectors.rows): the values read, and the rows made of them.
-    row_values: Callable[..., QuerySet]
+    row_values: Callable[[QuerySet], QuerySet]
     rows_of: Callable[[list[dict], Company], list[Row]]
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -63,7 +63,7 @@ class QueueView(TicketAdminMixin, View):
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         if request.GET.get("format") == "csv":
             return csv_download(self.export_name, self.export_header, type(self).export_rows(rows))
-        values = type(self).row_values(rows, archive=archive)
+        values = type(self).row_values(rows)
         page = CappedPaginator(values, PAGE_SIZE, counted=rows).page(request.GET.get("page"))
         page.object_list = type(self).rows_of(page.object_list, request.company)
         context = {

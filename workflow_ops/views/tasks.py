@@ -19,7 +19,7 @@ from django.views.generic import ListView
 
 from users.roles import PERM_MANAGE_TICKETS, PERM_WORK_TASKS
 from users.services import Actor
-from users.tenancy import CompanyRequiredMixin
+from users.tenancy import CompanyObjectMixin, CompanyRequiredMixin
 from workflow_design.plans import workflow_plan_by_id
 from workflow_ops.actions.runner import action_runner
 from workflow_ops.engine.assignment import eligible_workers, is_eligible
@@ -47,7 +47,6 @@ class TaskRowsMixin:
     """A list of tasks whose page lists plain rows (selectors.rows), counted no further than 1,000."""
 
     paginate_by = 25
-    paginator_class = CappedPaginator
 
     def get_paginator(self, queryset: QuerySet, per_page: int, **kwargs: Any) -> CappedPaginator:
         return CappedPaginator(task_values(queryset), per_page, counted=queryset, **kwargs)
@@ -174,17 +173,17 @@ class TaskDetailView(LoginRequiredMixin, CompanyRequiredMixin, View):
         return render(request, template, context)
 
 
-class OpsTaskDetailView(PermissionRequiredMixin, TaskDetailView):
-    """/ops/tasks/<id>/: a task as a ticket admin opens it from the task queue or the inbox."""
+class OpsTaskDetailView(CompanyObjectMixin, PermissionRequiredMixin, TaskDetailView):
+    """/ops/tasks/<id>/: a task as a ticket admin opens it from the task queue or the inbox.
 
+    The task is looked up through the company first: another company's id is a 404 for everyone.
+    """
+
+    model = TaskInstance
     permission_required = PERM_MANAGE_TICKETS
     back_to_queue = True
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # The task through the company-scoped query first: another company's id is a 404 for everyone.
-        if request.user.is_authenticated and request.company is not None:
-            get_object_or_404(TaskInstance.objects.for_company(request.company), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    # Its forms post to the task's own address (/tasks/<id>/), the one place that works on a task.
+    http_method_names = ["get"]
 
 
 class TaskActionView(TaskDetailView):
