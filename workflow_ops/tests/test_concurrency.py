@@ -98,9 +98,12 @@ def test_two_completions_of_one_task_at_once_have_one_winner(tenant, team):
     task_id = ticket.workflow.current_task_id
     owner = TaskInstance.objects.get(pk=task_id).assigned_to
 
-    def complete(_: int):
-        tab = TaskInstance.objects.select_related("workflow").get(pk=task_id)  # two browser tabs, one task
-        return task_complete(task=tab, actor=Actor(user=owner), output={})
+    # Two browser tabs with the task loaded, both sent at once. (Each thread reading its tab after the
+    # release let a slow one read the task already completed, another refusal than the race's.)
+    tabs = [TaskInstance.objects.select_related("workflow").get(pk=task_id) for _ in range(2)]
+
+    def complete(index: int):
+        return task_complete(task=tabs[index], actor=Actor(user=owner), output={})
 
     results = together(2, complete)
 
