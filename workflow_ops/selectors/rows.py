@@ -1,4 +1,4 @@
-"""The rows of the busiest lists (the ticket and task queues) as plain values, not model instances.
+"""The rows of the busiest lists (the queues, my tasks, the pool, the inbox) as plain values.
 
 A page of 25 tickets built 180 model instances (each ticket with its type, requester,
 workflow, current task, step and assignee): a third of the page's time. Here a row is
