@@ -598,6 +598,14 @@ def grow(desk, django_capture_on_commit_callbacks):
     return more
 
 
+def signed_in_at(client, who, name: str, params: dict, *, grow, size: int) -> None:
+    """`size` more tickets of each kind, and `who` signed in with the page opened once (its first request
+    writes the session), so that what is counted next is the page's own queries."""
+    grow(size)
+    client.force_login(who)
+    client.get(reverse(name), params)
+
+
 QUEUE_PAGES = [
     ("ops:inbox", {}, "admin"),
     ("ops:ticket-queue", {}, "admin"),
@@ -617,9 +625,7 @@ QUEUE_PAGES = [
 def test_queue_pages_read_a_bounded_number_of_queries(
     client, desk, grow, django_assert_max_num_queries, size, name, params, who
 ):
-    grow(size)
-    client.force_login(getattr(desk, who))
-    client.get(reverse(name), params)  # the first request of a session writes it
+    signed_in_at(client, getattr(desk, who), name, params, grow=grow, size=size)
     with django_assert_max_num_queries(12):
         response = client.get(reverse(name), params)
     assert response.status_code == 200
@@ -641,9 +647,7 @@ CSV_EXPORTS = [
 def test_csv_exports_read_a_bounded_number_of_queries(
     client, desk, grow, django_assert_max_num_queries, size, name, params, who
 ):
-    grow(size)
-    client.force_login(getattr(desk, who))
-    client.get(reverse(name), params)  # the first request of a session writes it
+    signed_in_at(client, getattr(desk, who), name, params, grow=grow, size=size)
     with django_assert_max_num_queries(8):
         rows = csv_rows(client.get(reverse(name), {**params, "format": "csv"}))
     assert len(rows) > 1
